@@ -1,0 +1,90 @@
+/**
+ * Every error scsc reports carries one of these codes. Each entry says what causes it, how the user
+ * fixes it, and which exit status the CLI returns (2 = usage/configuration, 3 = cannot reach or log in
+ * to a server, 4 = runtime failure, 5 = command not built yet). Exit 1 is reserved for "differences
+ * remain / blocking findings", which are results, not errors.
+ */
+export const ERROR_CODES = {
+  USAGE: {
+    exit: 2,
+    cause: 'An unknown option, a missing argument or a bad option value on the command line.',
+    fix: 'Run the command with --help and correct the invocation.',
+  },
+  CONFIG_INVALID: {
+    exit: 2,
+    cause: 'A configuration value (flag, environment variable or config file) failed validation.',
+    fix: 'Correct the field named in the message; `scsc <command> --help` lists the accepted values.',
+  },
+  CONFIG_FILE_UNREADABLE: {
+    exit: 2,
+    cause: 'The --config file (or the .env file) does not exist, cannot be read, or is not valid YAML.',
+    fix: 'Check the path and the YAML syntax; the message gives the line when the parser knows it.',
+  },
+  URL_INVALID: {
+    exit: 2,
+    cause: 'A database URL is malformed or uses an unsupported scheme or TLS option.',
+    fix: 'Use mysql://user:password@host:port/database (mysql+pymysql:// is accepted too); URL-encode special characters in the password.',
+  },
+  URL_MISSING: {
+    exit: 2,
+    cause: 'The command needs a database URL that was given neither as a flag, nor in the environment, nor in the config file.',
+    fix: 'Pass --source/--target, set SCSC_SOURCE_URL/SCSC_TARGET_URL (or DEV_DB_URL/PROD_DB_URL), or add it to the config file.',
+  },
+  CONNECTION_REFUSED: {
+    exit: 3,
+    cause: 'Nothing accepted the TCP connection at the host and port of the URL, or the host name does not resolve.',
+    fix: 'Check host and port, that the server runs, and that no firewall blocks the port.',
+  },
+  CONNECTION_TIMEOUT: {
+    exit: 3,
+    cause: 'The server did not answer within the connect timeout.',
+    fix: 'Check network reachability of the host; raise connectTimeout in the URL (?connect-timeout=30s) for slow links.',
+  },
+  AUTH_FAILED: {
+    exit: 3,
+    cause: 'The server rejected the user name or password.',
+    fix: 'Check the credentials in the URL; for MySQL 8 caching_sha2_password users, use TLS or allow public key retrieval.',
+  },
+  DATABASE_NOT_FOUND: {
+    exit: 3,
+    cause: 'The database named in the URL path does not exist on the server (or the user may not see it).',
+    fix: 'Create the database or correct the path of the URL.',
+  },
+  TLS_FAILED: {
+    exit: 3,
+    cause: 'The TLS handshake failed or the server certificate could not be verified.',
+    fix: 'Check ssl-mode and ssl-ca in the URL; use ssl-mode=REQUIRED to encrypt without verifying the certificate.',
+  },
+  SQL_FAILED: {
+    exit: 4,
+    cause: 'A statement failed on the server for a reason that is not a connection or login problem.',
+    fix: 'Read the server message in the error; it usually names a missing privilege, table or column.',
+  },
+  SANDBOX_BINARY_MISSING: {
+    exit: 4,
+    cause: 'A throwaway MariaDB server was requested but mariadbd / mariadb-install-db are not installed.',
+    fix: 'Install Debian\'s server package: sudo apt-get install -y mariadb-server',
+  },
+  SANDBOX_START_FAILED: {
+    exit: 4,
+    cause: 'A throwaway MariaDB server or Kafka broker did not come up.',
+    fix: 'Read the server log path given in the message; free disk space and ports are the usual culprits.',
+  },
+  KAFKA_JARS_MISSING: {
+    exit: 4,
+    cause: 'The Kafka broker jars could not be fetched with Maven (mvn missing or Maven Central unreachable).',
+    fix: 'Install Maven and Java 17 (sudo apt-get install -y maven openjdk-17-jre-headless) and retry; the jars are cached afterwards.',
+  },
+  NOT_IMPLEMENTED: {
+    exit: 5,
+    cause: 'The command is part of scsc\'s command line but has not been built yet.',
+    fix: 'Use a released command (scsc --help marks the ones not built yet) or follow the project for the release that adds it.',
+  },
+  INTERNAL: {
+    exit: 4,
+    cause: 'An unexpected failure inside scsc (a bug).',
+    fix: 'Re-run with --log-level debug and report the stack trace it prints.',
+  },
+} as const satisfies Record<string, { exit: number; cause: string; fix: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
