@@ -15,11 +15,20 @@ export function registerSecret(secret: string | undefined): void {
   }
 }
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s]*)@/gi;
+// The password runs to the '@' that starts the host part (the '@' followed by host:port and then no
+// further '@'), so a password holding a raw, unencoded '@' is masked whole rather than up to its own '@'.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*?)@(?=[\w.:[\]%-]*(?:[^\w.:[\]%@-]|$))/gi;
+// Documentation examples such as mysql://user:password@host stay readable; a real password that happens to
+// be the word "password" is still masked by the registered-secret pass below.
+const PLACEHOLDER = /^pass(?:word)?$/i;
 const PASSWORD_PARAM = /((?:password|passwd|pwd)=)([^&\s]+)/gi;
 
 export function redactText(text: string): string {
-  let out = text.replace(URL_CREDENTIALS, `$1:${REDACTED}@`).replace(PASSWORD_PARAM, `$1${REDACTED}`);
+  let out = text
+    .replace(URL_CREDENTIALS, (whole, prefix: string, password: string) =>
+      PLACEHOLDER.test(password) ? whole : `${prefix}:${REDACTED}@`,
+    )
+    .replace(PASSWORD_PARAM, `$1${REDACTED}`);
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 3) out = out.split(secret).join(REDACTED);
   }

@@ -1,0 +1,8 @@
+/** What command actions share with main(): the exit status they decide and where output goes. */
+export interface CliContext {
+  exitCode: number;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}

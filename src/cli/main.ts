@@ -1,0 +1,62 @@
+import { CommanderError } from 'commander';
+import { ERROR_CODES } from '../core/error-codes.js';
+import { redactText } from '../core/redact.js';
+import { ScscError, isScscError } from '../core/scsc-error.js';
+import type { CliContext } from './cli-context.js';
+import { buildProgram } from './program.js';
+
+/**
+ * Runs the CLI and returns the exit status. Every failure becomes one line on stderr (and a JSON
+ * object on stdout with --json); the stack trace is printed only at --log-level debug or trace.
+ */
+export async function main(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  const context: CliContext = {
+    exitCode: 0, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), ...overrides,
+  };
+  const program = buildProgram(context);
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp({ error: true });
+      return ERROR_CODES.USAGE.exit;
+    }
+    await program.parseAsync(argv);
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) return 0;
+    const scscError = toScscError(error);
+    context.stderr.write(`scsc: ${scscError.toLine()}\n`);
+    if (wantsJson(argv)) context.stdout.write(`${JSON.stringify({ ok: false, error: scscError.toJSON() })}\n`);
+    if (wantsStack(argv, context.env)) context.stderr.write(`${redactText(stackOf(error))}\n`);
+    return scscError.exitCode;
+  }
+}
+
+function toScscError(error: unknown): ScscError {
+  if (isScscError(error)) return error;
+  if (error instanceof CommanderError) {
+    const message = error.message.replace(/^error:\s*/i, '').split('\n')[0] ?? error.message;
+    return new ScscError('USAGE', message, { fix: 'run `scsc --help` or `scsc <command> --help` for the accepted options' });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ScscError('INTERNAL', message.split('\n')[0] ?? message, { cause: error });
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes('--json');
+}
+
+function wantsStack(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  const index = argv.indexOf('--log-level');
+  const level = argv.find((a) => a.startsWith('--log-level='))?.split('=')[1] ?? (index >= 0 ? argv[index + 1] : env.SCSC_LOG_LEVEL);
+  return level === 'debug' || level === 'trace';
+}
+
+function stackOf(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && parts.length < 5) {
+    parts.push(current.stack ?? current.message);
+    current = current.cause;
+  }
+  return parts.join('\ncaused by: ');
+}

@@ -1,0 +1,43 @@
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+import { redactText, redactValue } from '../core/redact.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: LevelWithSilent;
+  /** Human-readable lines instead of JSON; defaults to whether stdout is a terminal. */
+  pretty?: boolean;
+  /** Where log lines go; defaults to stderr (fd 2) so stdout stays free for --json output. */
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * The one logger factory: JSON lines on stderr, readable lines when a person is watching, and every
+ * argument redacted before it is formatted so no password reaches a log.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const usePretty = options.pretty ?? process.stdout.isTTY === true;
+  const destination = usePretty
+    ? pretty({ destination: options.destination ?? 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' })
+    : (options.destination ?? pino.destination({ dest: 2, sync: true }));
+  return pino(
+    {
+      level,
+      base: undefined,
+      hooks: {
+        logMethod(args, method) {
+          const clean = args.map((arg: unknown) =>
+            typeof arg === 'string' ? redactText(arg) : arg instanceof Error ? arg : redactValue(arg),
+          );
+          method.apply(this, clean as Parameters<typeof method>);
+        },
+      },
+      serializers: {
+        err: (error: unknown) => redactValue(pino.stdSerializers.err(error as Error)),
+      },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,148 @@
+import type { Connection } from 'mysql2/promise';
+import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
+import { isScscError } from '../core/scsc-error.js';
+import { diffSchemas } from '../core/schema-diff.js';
+import type { TableSchema } from '../core/table-schema.js';
+import { classifyMysqlError } from '../mysql/classify-mysql-error.js';
+import { openConnection } from '../mysql/open-connection.js';
+import { queryRows, str } from '../mysql/query-rows.js';
+import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { readServerInfo, versionAtLeast, type ServerInfo } from '../mysql/server-info.js';
+import { binlogFindings, isOn, rowMetadataIsFull } from './binlog-checks.js';
+import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
+import { parseGrants, type Grants } from './grants.js';
+import { privilegeFindings } from './privilege-checks.js';
+import { schemaDiffFindings, tableFindings } from './table-checks.js';
+
+export interface PreflightOptions {
+  intent: Intent;
+  source?: DatabaseUrl;
+  target?: DatabaseUrl;
+}
+
+export interface ServerSummary {
+  role: ServerRole;
+  endpoint: string;
+  reachable: boolean;
+  flavour?: string;
+  version?: string;
+  serverId?: number;
+  database?: string;
+  tables?: number;
+}
+
+export interface PreflightReport {
+  intent: Intent;
+  ok: boolean;
+  servers: ServerSummary[];
+  findings: Finding[];
+}
+
+interface Inspected {
+  role: ServerRole;
+  url: DatabaseUrl;
+  info: ServerInfo;
+  grants: Grants;
+  account: string;
+  tables: TableSchema[] | undefined;
+}
+
+/** Inspects the servers the intended command will use and lists what blocks it, each with its fix. */
+export async function runPreflight(options: PreflightOptions): Promise<PreflightReport> {
+  const roles: Array<[ServerRole, DatabaseUrl]> = [];
+  if (options.source !== undefined) roles.push(['source', options.source]);
+  if (options.target !== undefined) roles.push(['target', options.target]);
+
+  const findings: Finding[] = [];
+  const servers: ServerSummary[] = [];
+  const results = await Promise.all(roles.map(([role, url]) => inspect(role, url)));
+  const inspected: Inspected[] = [];
+  for (const result of results) {
+    servers.push(result.summary);
+    if (result.inspected !== undefined) inspected.push(result.inspected);
+    else if (result.failure !== undefined) findings.push(result.failure);
+  }
+
+  for (const server of inspected) findings.push(...serverFindings(server, options.intent));
+  const source = inspected.find((s) => s.role === 'source');
+  const target = inspected.find((s) => s.role === 'target');
+  if (source !== undefined && target !== undefined) findings.push(...pairFindings(source, target, options.intent));
+
+  findings.sort((a, b) => rank(a.severity) - rank(b.severity));
+  return { intent: options.intent, ok: !findings.some((f) => f.severity === 'blocker'), servers, findings };
+}
+
+async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: ServerSummary; inspected?: Inspected; failure?: Finding }> {
+  const endpoint = describeEndpoint(url);
+  const summary: ServerSummary = { role, endpoint, reachable: false, ...(url.database === undefined ? {} : { database: url.database }) };
+  let connection: Connection | undefined;
+  try {
+    connection = await openConnection(url, role);
+    const info = await readServerInfo(connection);
+    const [grantLines, account] = await readGrants(connection, info);
+    const tables = url.database === undefined ? undefined : await introspectDatabase(connection, url.database);
+    Object.assign(summary, { reachable: true, flavour: info.flavour, version: info.version, serverId: info.serverId, ...(tables === undefined ? {} : { tables: tables.length }) });
+    return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables } };
+  } catch (error) {
+    const failure = isScscError(error) ? error : classifyMysqlError(error, `${role} ${endpoint}`);
+    return { summary, failure: { check: `connect.${failure.code.toLowerCase()}`, severity: 'blocker', server: role, message: failure.message, fix: failure.fix } };
+  } finally {
+    await connection?.end().catch(() => undefined);
+  }
+}
+
+async function readGrants(connection: Connection, info: ServerInfo): Promise<[string[], string]> {
+  const [current] = await queryRows(connection, 'SELECT CURRENT_USER() AS account');
+  const raw = str(current?.account) ?? '';
+  const at = raw.lastIndexOf('@');
+  const account = at < 0 ? `'${raw}'` : `'${raw.slice(0, at)}'@'${raw.slice(at + 1)}'`;
+  let sql = 'SHOW GRANTS';
+  if (info.flavour === 'mysql' && versionAtLeast(info, 8, 0)) {
+    const [role] = await queryRows(connection, 'SELECT CURRENT_ROLE() AS r');
+    const roles = str(role?.r);
+    if (roles !== undefined && roles !== 'NONE' && roles !== '') sql = `SHOW GRANTS FOR CURRENT_USER() USING ${roles}`;
+  }
+  const rows = await queryRows(connection, sql);
+  return [rows.map((row) => str(Object.values(row)[0]) ?? ''), account];
+}
+
+function serverFindings(server: Inspected, intent: Intent): Finding[] {
+  const findings: Finding[] = [];
+  const { role, info } = server;
+  const readsBinlog = role === 'source' || intent === 'bidirectional';
+  const database = server.url.database;
+  if (readsBinlog && intent !== 'apply') findings.push(...binlogFindings(info, role, intent));
+  findings.push(...privilegeFindings(server.grants, role, intent, database, server.account));
+  if (intent === 'bidirectional') findings.push(...privilegeFindings(server.grants, role === 'source' ? 'target' : 'source', intent, database, server.account).map((f) => ({ ...f, server: role })));
+  if ((info.flavour === 'mariadb' && !versionAtLeast(info, 10, 3)) || (info.flavour === 'mysql' && !versionAtLeast(info, 5, 7))) {
+    findings.push({ check: 'server.version', severity: 'warning', server: role, message: `${info.flavour} ${info.version} is older than scsc supports (MariaDB 10.3+, MySQL 5.7+)`, fix: 'upgrade the server' });
+  }
+  if (role === 'target' && isOn(info.variables.read_only) && !server.grants.has('SUPER') && !server.grants.has('READ_ONLY ADMIN')) {
+    findings.push({ check: 'server.read-only', severity: severityFor(intent, WRITING_INTENTS), server: role, message: 'the target is read_only: writes will be refused', fix: 'SET GLOBAL read_only = OFF on the target (or point --target at the primary)' });
+  }
+  if (database === undefined) {
+    findings.push({ check: 'table.skipped', severity: 'info', server: role, message: 'no database in the URL: table checks skipped', fix: `add the database to the URL: ${server.url.display}/<database>` });
+  } else if (server.tables !== undefined && (role === 'source' || intent === 'bidirectional')) {
+    findings.push(...tableFindings(server.tables, role, intent, rowMetadataIsFull(info)));
+  }
+  return findings;
+}
+
+function pairFindings(source: Inspected, target: Inspected, intent: Intent): Finding[] {
+  const findings: Finding[] = [];
+  if (source.info.serverId === target.info.serverId) {
+    findings.push({
+      check: 'server-id.conflict', severity: severityFor(intent, [...CDC_INTENTS, 'apply']), server: 'both',
+      message: `source and target share server_id ${source.info.serverId}: either they are the same server or the ids clash, and loop filtering by origin cannot work`,
+      fix: 'give every server a unique server_id (SET GLOBAL server_id = N and in the server config)',
+    });
+  }
+  if (source.tables !== undefined && target.tables !== undefined) {
+    findings.push(...schemaDiffFindings(diffSchemas(source.tables, target.tables), intent));
+  }
+  return findings;
+}
+
+function rank(severity: Finding['severity']): number {
+  return severity === 'blocker' ? 0 : severity === 'warning' ? 1 : 2;
+}

@@ -1,0 +1,208 @@
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { ScscError } from '../core/scsc-error.js';
+import { childReaper } from './child-reaper.js';
+import { findBinary } from './find-binary.js';
+import { findFreePort } from './free-port.js';
+
+const run = promisify(execFile);
+
+export interface MariaDbServerOptions {
+  /** Label used in the temp dir name and in errors. */
+  name?: string;
+  /** Defaults to a fresh id per server in this process, so servers never share one. */
+  serverId?: number;
+  /** false starts the server with the binlog off (for negative tests). */
+  binlog?: boolean;
+  binlogFormat?: 'ROW' | 'STATEMENT' | 'MIXED';
+  binlogRowImage?: 'FULL' | 'MINIMAL' | 'NOBLOB';
+  binlogRowMetadata?: 'NO_LOG' | 'MINIMAL' | 'FULL';
+  gtidDomainId?: number;
+  /** Further mariadbd options, e.g. ['--max-connections=50']. */
+  extraArgs?: string[];
+  startTimeoutMs?: number;
+  keepDataDir?: boolean;
+}
+
+export interface MariaDbServer {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly serverId: number;
+  readonly baseDir: string;
+  readonly logPath: string;
+  /** mysql://root@127.0.0.1:port/db (root has no password on a sandbox). */
+  url(database?: string, user?: string, password?: string): string;
+  /** Runs SQL as root on a short-lived connection (multiple statements allowed). */
+  sql(statements: string, database?: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+let nextServerId = 1001;
+
+export function mariaDbBinariesPresent(): boolean {
+  return findBinary('mariadbd') !== undefined && findBinary('mariadb-install-db') !== undefined;
+}
+
+/**
+ * Starts a throwaway MariaDB server from Debian's binaries: its own temp datadir, a free port on
+ * 127.0.0.1, ROW/FULL binlog with GTIDs by default. stop() shuts it down and removes every file.
+ */
+export async function startMariaDbServer(options: MariaDbServerOptions = {}): Promise<MariaDbServer> {
+  const mariadbd = findBinary('mariadbd');
+  const installDb = findBinary('mariadb-install-db');
+  if (mariadbd === undefined || installDb === undefined) {
+    throw new ScscError('SANDBOX_BINARY_MISSING', 'mariadbd / mariadb-install-db not found on PATH or in /usr/sbin');
+  }
+  const name = options.name ?? 'mariadb';
+  const serverId = options.serverId ?? nextServerId++;
+  const baseDir = await mkdtemp(join(tmpdir(), `scsc-${name.replace(/[^a-z0-9-]/gi, '')}-`));
+  const dataDir = join(baseDir, 'data');
+  const logPath = join(baseDir, 'error.log');
+  const lean = ['--innodb-log-file-size=8M', '--innodb-buffer-pool-size=64M'];
+
+  try {
+    await installDataDir(installDb, dataDir, lean);
+  } catch (error) {
+    await rm(baseDir, { recursive: true, force: true });
+    const output = `${(error as { stderr?: string }).stderr ?? ''}${(error as { stdout?: string }).stdout ?? ''}`.trim();
+    const lastLine = output.split('\n').filter(Boolean).at(-1) ?? String(error);
+    throw new ScscError('SANDBOX_START_FAILED', `mariadb-install-db failed for sandbox ${name}: ${lastLine}`, {
+      cause: error,
+      details: { outputTail: output.split('\n').slice(-20).join('\n') },
+    });
+  }
+
+  const port = await findFreePort();
+  const args = [
+    '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--port=${port}`, '--bind-address=127.0.0.1',
+    `--socket=${join(baseDir, 'mysqld.sock')}`, `--pid-file=${join(baseDir, 'mysqld.pid')}`,
+    `--log-error=${logPath}`, `--server-id=${serverId}`, '--skip-name-resolve', '--performance-schema=OFF',
+    '--innodb-flush-log-at-trx-commit=2', '--max-allowed-packet=64M', '--character-set-server=utf8mb4',
+    '--collation-server=utf8mb4_unicode_ci', ...lean,
+    ...binlogArgs(options, baseDir),
+    ...(options.extraArgs ?? []),
+  ];
+  const child = spawn(mariadbd, args, { stdio: 'ignore', detached: false });
+  childReaper.track(child);
+  child.unref();
+
+  const server = makeServer({ name, port, serverId, baseDir, logPath, keep: options.keepDataDir === true, child });
+  try {
+    await waitUntilReady(server, child, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    await server.stop();
+    const log = await readFile(logPath, 'utf8').catch(() => '');
+    throw new ScscError('SANDBOX_START_FAILED', `sandbox ${name} did not come up on port ${port}; log: ${logPath}`, {
+      cause: error,
+      details: { logTail: log.split('\n').slice(-15).join('\n') },
+    });
+  }
+  return server;
+}
+
+/** One retry: a bootstrap can fail transiently when several start at once on a loaded machine. */
+async function installDataDir(installDb: string, dataDir: string, lean: string[]): Promise<void> {
+  const args = [
+    '--no-defaults', `--datadir=${dataDir}`, '--user=root', '--auth-root-authentication-method=normal',
+    '--skip-test-db', '--skip-name-resolve', ...lean,
+  ];
+  try {
+    await run(installDb, args);
+  } catch {
+    await rm(dataDir, { recursive: true, force: true });
+    await run(installDb, args);
+  }
+}
+
+function binlogArgs(options: MariaDbServerOptions, baseDir: string): string[] {
+  if (options.binlog === false) return ['--skip-log-bin'];
+  return [
+    `--log-bin=${join(baseDir, 'data', 'binlog')}`,
+    `--binlog-format=${options.binlogFormat ?? 'ROW'}`,
+    `--binlog-row-image=${options.binlogRowImage ?? 'FULL'}`,
+    `--binlog-row-metadata=${options.binlogRowMetadata ?? 'MINIMAL'}`,
+    `--gtid-domain-id=${options.gtidDomainId ?? 0}`,
+    '--log-slave-updates=ON',
+    '--sync-binlog=0',
+  ];
+}
+
+interface ServerParts {
+  name: string;
+  port: number;
+  serverId: number;
+  baseDir: string;
+  logPath: string;
+  keep: boolean;
+  child: ReturnType<typeof spawn>;
+}
+
+function makeServer(parts: ServerParts): MariaDbServer {
+  const host = '127.0.0.1';
+  let stopping: Promise<void> | undefined;
+  const exited = new Promise<void>((resolve) => {
+    if (parts.child.exitCode !== null || parts.child.signalCode !== null) resolve();
+    else parts.child.once('exit', () => resolve());
+  });
+
+  return {
+    name: parts.name,
+    host,
+    port: parts.port,
+    serverId: parts.serverId,
+    baseDir: parts.baseDir,
+    logPath: parts.logPath,
+    url(database, user = 'root', password) {
+      const auth = password === undefined ? encodeURIComponent(user) : `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
+      return `mysql://${auth}@${host}:${parts.port}/${database === undefined ? '' : encodeURIComponent(database)}`;
+    },
+    async sql(statements, database) {
+      const connection = await mysql.createConnection({
+        host, port: parts.port, user: 'root', database, multipleStatements: true,
+        supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+      });
+      try {
+        const [result] = await connection.query(statements);
+        return result;
+      } finally {
+        await connection.end();
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        if (parts.child.exitCode === null && parts.child.signalCode === null) {
+          parts.child.kill('SIGTERM');
+          const killed = setTimeout(() => parts.child.kill('SIGKILL'), 15_000);
+          await exited;
+          clearTimeout(killed);
+        }
+        childReaper.untrack(parts.child);
+        if (!parts.keep) await rm(parts.baseDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function waitUntilReady(server: MariaDbServer, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`mariadbd exited with ${child.exitCode ?? child.signalCode}`, { cause: lastError });
+    }
+    try {
+      await server.sql('SELECT 1');
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`not ready after ${timeoutMs} ms`, { cause: lastError });
+}

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = fileURLToPath(new URL('../../src/cli/scsc.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `scsc ARGS` as a user would, in a child process, from the TypeScript sources. */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ENTRY, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...cleanEnv(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 128)));
+  return { code, stdout, stderr };
+}
+
+/** The parent's environment without scsc's own variables, so a developer's settings do not leak in. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('SCSC_') || key === 'DEV_DB_URL' || key === 'PROD_DB_URL' || key.startsWith('NODE_TEST')) delete env[key];
+  }
+  return env;
+}
