@@ -34,7 +34,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
 function toScscError(error: unknown): ScscError {
   if (isScscError(error)) return error;
   if (error instanceof CommanderError) {
-    const message = error.message.replace(/^error:\s*/i, '').split('\n')[0] ?? error.message;
+    const message = error.message.replace(/^error:\s*/i, '').split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
     return new ScscError('USAGE', message, { fix: 'run `scsc --help` or `scsc <command> --help` for the accepted options' });
   }
   const message = error instanceof Error ? error.message : String(error);
