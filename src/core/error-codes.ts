@@ -43,7 +43,7 @@ export const ERROR_CODES = {
   AUTH_FAILED: {
     exit: 3,
     cause: 'The server rejected the user name or password.',
-    fix: 'Check the credentials in the URL; for MySQL 8 caching_sha2_password users, use TLS or allow public key retrieval.',
+    fix: "Check user and password in the URL (percent-encode special characters) and that the account may connect from this host ('user'@'host').",
   },
   DATABASE_NOT_FOUND: {
     exit: 3,
