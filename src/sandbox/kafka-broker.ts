@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { ScscError } from '../core/scsc-error.js';
-import { childReaper } from './child-reaper.js';
+import { childReaper, isRunning } from './child-reaper.js';
 import { findBinary } from './find-binary.js';
 import { findFreePort } from './free-port.js';
 import { ensureKafkaClasspath } from './kafka-classpath.js';
@@ -90,11 +90,9 @@ async function startOnce(classpath: string, options: KafkaBrokerOptions): Promis
   });
   closeSync(consoleFd);
   child.on('error', () => undefined); // a failed spawn leaves child.pid unset, which the start wait reports
-  childReaper.track(child);
+  childReaper.track(child, { label: 'kafka', ...(options.keepDataDir === true ? {} : { removeDirOnOrphan: dataDir }) });
   child.unref();
-  const watchdog = spawnOrphanWatchdog(child, options.keepDataDir === true ? undefined : dataDir);
-
-  const terminate = terminator(child, watchdog);
+  const terminate = (): Promise<void> => childReaper.stop(child, STOP_GRACE_MS);
   try {
     await waitUntilServing(`127.0.0.1:${port}`, child, options.startTimeoutMs ?? 60_000);
   } catch (error) {
@@ -175,52 +173,6 @@ function clusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
-  }
-}
-
-/** SIGTERM, SIGKILL after the grace period; resolves once the JVM has exited. */
-function terminator(child: ChildProcess, watchdog: ChildProcess): () => Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (isRunning(child)) child.once('exit', () => resolve());
-    else resolve();
-  });
-  return async () => {
-    if (isRunning(child)) {
-      child.kill('SIGTERM');
-      const escalate = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(escalate);
-    }
-    childReaper.untrack(child);
-    killProcessGroup(watchdog);
-  };
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null && child.pid !== undefined;
-}
-
-/**
- * childReaper covers a normal or crashing exit of this process; this covers SIGTERM/SIGKILL of it
- * (e.g. the test runner's file timeout), which fire no 'exit' event: a detached shell polls both pids
- * and, once this process is gone, kills the JVM and removes its temp dir.
- */
-function spawnOrphanWatchdog(child: ChildProcess, dataDir: string | undefined): ChildProcess {
-  const [parent, jvm] = [process.pid, child.pid ?? 0];
-  const cleanup = dataDir === undefined ? '' : '; rm -rf "$1"';
-  const script = `while kill -0 ${parent} && kill -0 ${jvm}; do sleep 1; done 2>/dev/null; kill -0 ${parent} 2>/dev/null || { kill -9 ${jvm} 2>/dev/null${cleanup}; }`;
-  const watchdog = spawn('sh', ['-c', script, 'kafka-watchdog', dataDir ?? ''], { stdio: 'ignore', detached: true });
-  watchdog.on('error', () => undefined);
-  watchdog.unref();
-  return watchdog;
-}
-
-function killProcessGroup(child: ChildProcess): void {
-  if (child.pid === undefined || !isRunning(child)) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { ScscError } from '../core/scsc-error.js';
-import { childReaper } from './child-reaper.js';
+import { childReaper, isRunning } from './child-reaper.js';
 import { findBinary } from './find-binary.js';
 import { findFreePort } from './free-port.js';
 
@@ -87,8 +87,9 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
     ...binlogArgs(options, baseDir),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(mariadbd, args, { stdio: 'ignore', detached: false });
-  childReaper.track(child);
+  const child = spawn(mariadbd, args, { stdio: 'ignore' });
+  child.on('error', () => undefined); // a failed spawn leaves child.pid unset, which the start wait reports
+  childReaper.track(child, { label: 'mariadb', ...(options.keepDataDir === true ? {} : { removeDirOnOrphan: baseDir }) });
   child.unref();
 
   const server = makeServer({ name, port, serverId, baseDir, logPath, keep: options.keepDataDir === true, child });
@@ -145,10 +146,6 @@ interface ServerParts {
 function makeServer(parts: ServerParts): MariaDbServer {
   const host = '127.0.0.1';
   let stopping: Promise<void> | undefined;
-  const exited = new Promise<void>((resolve) => {
-    if (parts.child.exitCode !== null || parts.child.signalCode !== null) resolve();
-    else parts.child.once('exit', () => resolve());
-  });
 
   return {
     name: parts.name,
@@ -175,13 +172,7 @@ function makeServer(parts: ServerParts): MariaDbServer {
     },
     stop() {
       stopping ??= (async () => {
-        if (parts.child.exitCode === null && parts.child.signalCode === null) {
-          parts.child.kill('SIGTERM');
-          const killed = setTimeout(() => parts.child.kill('SIGKILL'), 15_000);
-          await exited;
-          clearTimeout(killed);
-        }
-        childReaper.untrack(parts.child);
+        await childReaper.stop(parts.child, 15_000);
         if (!parts.keep) await rm(parts.baseDir, { recursive: true, force: true });
       })();
       return stopping;
@@ -193,8 +184,8 @@ async function waitUntilReady(server: MariaDbServer, child: ReturnType<typeof sp
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`mariadbd exited with ${child.exitCode ?? child.signalCode}`, { cause: lastError });
+    if (!isRunning(child)) {
+      throw new Error(`mariadbd exited with ${child.exitCode ?? child.signalCode ?? 'spawn error'}`, { cause: lastError });
     }
     try {
       await server.sql('SELECT 1');
