@@ -1,5 +1,6 @@
 import type { Connection } from 'mysql2/promise';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
+import { ERROR_CODES } from '../core/error-codes.js';
 import { isScscError } from '../core/scsc-error.js';
 import { diffSchemas } from '../core/schema-diff.js';
 import type { TableSchema } from '../core/table-schema.js';
@@ -84,6 +85,7 @@ async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: S
     Object.assign(summary, { reachable: true, flavour: info.flavour, version: info.version, serverId: info.serverId, ...(tables === undefined ? {} : { tables: tables.length }) });
     return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables } };
   } catch (error) {
+    if (isScscError(error) && error.exitCode === ERROR_CODES.USAGE.exit) throw error;
     const failure = isScscError(error) ? error : classifyMysqlError(error, `${role} ${endpoint}`);
     return { summary, failure: { check: `connect.${failure.code.toLowerCase()}`, severity: 'blocker', server: role, message: failure.message, fix: failure.fix } };
   } finally {
