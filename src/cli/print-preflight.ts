@@ -9,7 +9,7 @@ export function formatPreflight(report: PreflightReport): string {
   for (const s of report.servers) {
     const facts = s.reachable
       ? [`${s.flavour === 'mariadb' ? 'MariaDB' : 'MySQL'} ${s.version}`, `server_id ${s.serverId}`, s.tables === undefined ? undefined : `${s.tables} tables`]
-      : ['unreachable'];
+      : [`not connected (${s.error ?? 'unknown error'})`];
     lines.push(`  ${s.role.padEnd(7)} ${s.endpoint}  ${facts.filter(Boolean).join(', ')}`);
   }
   lines.push('');

@@ -38,7 +38,7 @@ export const ERROR_CODES = {
   CONNECTION_TIMEOUT: {
     exit: 3,
     cause: 'The server did not answer within the connect timeout.',
-    fix: 'Check network reachability of the host; raise connectTimeout in the URL (?connect-timeout=30s) for slow links.',
+    fix: 'Check that the host is reachable from here (firewalls drop packets silently); for slow links raise the timeout with ?connect-timeout=30s in the URL.',
   },
   AUTH_FAILED: {
     exit: 3,

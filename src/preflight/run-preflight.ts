@@ -25,6 +25,8 @@ export interface ServerSummary {
   role: ServerRole;
   endpoint: string;
   reachable: boolean;
+  /** Error code when scsc could not connect or log in. */
+  error?: string;
   flavour?: string;
   version?: string;
   serverId?: number;
@@ -87,6 +89,7 @@ async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: S
   } catch (error) {
     if (isScscError(error) && error.exitCode === ERROR_CODES.USAGE.exit) throw error;
     const failure = isScscError(error) ? error : classifyMysqlError(error, `${role} ${endpoint}`);
+    summary.error = failure.code;
     return { summary, failure: { check: `connect.${failure.code.toLowerCase()}`, severity: 'blocker', server: role, message: failure.message, fix: failure.fix } };
   } finally {
     await connection?.end().catch(() => undefined);
