@@ -3,10 +3,18 @@ import { num, queryRows, str, type Queryable, type Row } from './query-rows.js';
 
 export const SYSTEM_DATABASES = ['mysql', 'information_schema', 'performance_schema', 'sys'];
 
+/**
+ * User databases, without the server's own schemas. Names compare exactly: with case-sensitive
+ * names (lower_case_table_names=0) a database `Sys` or `MySQL` is a user's; only information_schema
+ * is case-insensitive everywhere.
+ */
 export async function listDatabases(db: Queryable): Promise<string[]> {
   const rows = await queryRows(db, 'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME');
-  return rows.map((row) => str(row.name) ?? '').filter((name) => !SYSTEM_DATABASES.includes(name.toLowerCase()));
+  return rows.map((row) => str(row.name) ?? '')
+    .filter((name) => !SYSTEM_DATABASES.includes(name) && name.toLowerCase() !== 'information_schema');
 }
+
+const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real']);
 
 /**
  * Reads every base table of a database from information_schema in five queries (not per table), so
@@ -59,18 +67,24 @@ function toColumn(row: Row, isMariaDbJson: boolean): ColumnSchema {
   const dataType = (str(row.dataType) ?? '').toLowerCase();
   const columnType = str(row.columnType) ?? dataType;
   const expression = str(row.expr);
+  const nullable = str(row.nullable) === 'YES';
+  const dflt = str(row.dflt);
   return {
     name: str(row.name) ?? '',
     ordinal: num(row.ord),
     dataType,
     columnType,
-    nullable: str(row.nullable) === 'YES',
-    defaultValue: str(row.dflt),
+    nullable,
+    // MariaDB reports the absent default of a nullable column as the expression `NULL` (its string
+    // defaults come quoted); MySQL reports SQL NULL. Both mean no default value here. (MySQL does not
+    // quote string defaults, so there a nullable column with DEFAULT 'NULL' reads as no default.)
+    defaultValue: nullable && dflt === 'NULL' ? undefined : dflt,
     generated: extra.includes('stored generated') || extra.includes('persistent') ? 'stored'
       : extra.includes('virtual generated') || extra.includes('virtual') ? 'virtual' : undefined,
     generationExpression: expression === undefined || expression === '' ? undefined : expression,
     autoIncrement: extra.includes('auto_increment'),
-    unsigned: /\bunsigned\b/i.test(columnType),
+    // Only numbers are signed or not: `enum('signed','unsigned')` is not an unsigned column.
+    unsigned: NUMERIC_TYPES.has(dataType) && /\bunsigned\b/i.test(columnType),
     charset: str(row.charset),
     collation: str(row.collation),
     json: dataType === 'json' || isMariaDbJson,

@@ -4,6 +4,10 @@
  * so they are never kept or printed.
  */
 export interface Grants {
+  /**
+   * True when the privilege holds on all of the given scope: globally (no database), on every table
+   * of `database`, or on the whole table `database`.`table`. Column-level grants never count.
+   */
   has(privilege: string, database?: string, table?: string): boolean;
   /** Role names granted to the account (`GRANT role TO user`). */
   roles: string[];
@@ -15,39 +19,64 @@ interface GrantEntry {
   table: string | undefined;
 }
 
-const GRANT_LINE = /^GRANT\s+(.+?)\s+ON\s+(?:TABLE\s+)?(\S+)\s+TO\s/i;
-const ROLE_LINE = /^GRANT\s+((?:`[^`]+`(?:@`[^`]*`)?\s*,?\s*)+)\s+TO\s/i;
+/** An identifier as SHOW GRANTS prints it: backtick- or quote-escaped, or bare. */
+const IDENT = String.raw`(?:\`(?:[^\`]|\`\`)*\`|'(?:[^'\\]|''|\\.)*'|[^\s.,@\`']+)`;
+/** A privilege name, optionally followed by a column list: `SELECT`, `SHOW VIEW`, `UPDATE (\`a\`, b)`. */
+const PRIVILEGE = String.raw`[A-Z_]+(?: [A-Z_]+)*(?:\s*\((?:\`(?:[^\`]|\`\`)*\`|[^)\`])*\))?`;
+const PRIVILEGE_LINE = new RegExp(String.raw`^(GRANT|REVOKE)\s+(${PRIVILEGE}(?:\s*,\s*${PRIVILEGE})*)\s+ON\s+` +
+  String.raw`(?:(TABLE|FUNCTION|PROCEDURE|PACKAGE BODY|PACKAGE)\s+)?(\*|${IDENT})(?:\.(\*|${IDENT}))?\s+(?:TO|FROM)\s`, 'i');
+const ROLE_LINE = new RegExp(String.raw`^GRANT\s+(${IDENT}(?:@${IDENT})?(?:\s*,\s*${IDENT}(?:@${IDENT})?)*)\s+TO\s`, 'i');
 
 export function parseGrants(lines: string[]): Grants {
-  const entries: GrantEntry[] = [];
+  const grants: GrantEntry[] = [];
+  // MySQL 8 partial revokes (partial_revokes=ON): `REVOKE DELETE ON `mysql`.* FROM u` carves a
+  // database out of a global grant.
+  const revokes: GrantEntry[] = [];
   const roles: string[] = [];
-  for (const line of lines) {
-    const grant = GRANT_LINE.exec(line);
+  for (const line of lines.map((l) => l.trim())) {
+    const grant = PRIVILEGE_LINE.exec(line);
     if (grant !== null) {
-      const object = grant[2] ?? '';
-      if (/^(FUNCTION|PROCEDURE|PACKAGE)/i.test(object)) continue;
-      const parsed = parseObject(object);
-      if (parsed !== undefined) entries.push({ privileges: parsePrivileges(grant[1] ?? ''), ...parsed });
+      const [, verb = '', privilegeList = '', routineKind, first = '', second] = grant;
+      if (routineKind !== undefined && routineKind.toUpperCase() !== 'TABLE') continue;
+      const scope = parseScope(first, second);
+      if (scope === undefined) continue;
+      const entry = { privileges: parsePrivileges(privilegeList), ...scope };
+      (verb.toUpperCase() === 'REVOKE' ? revokes : grants).push(entry);
       continue;
     }
+    if (/^GRANT\s+PROXY\s/i.test(line)) continue;
     const role = ROLE_LINE.exec(line);
-    if (role !== null) for (const m of (role[1] ?? '').matchAll(/`([^`]+)`/g)) if (m[1] !== undefined) roles.push(m[1]);
+    if (role !== null) {
+      for (const m of (role[1] ?? '').matchAll(new RegExp(`(${IDENT})(?:@${IDENT})?`, 'g'))) roles.push(unquote(m[1] ?? ''));
+    }
   }
   return {
     roles,
     has(privilege, database, table) {
       const wanted = normalise(privilege);
-      return entries.some((entry) =>
-        (entry.privileges.has(wanted) || entry.privileges.has('ALL PRIVILEGES') || entry.privileges.has('ALL')) &&
+      const holds = (entry: GrantEntry): boolean =>
+        entry.privileges.has(wanted) || entry.privileges.has('ALL PRIVILEGES') || entry.privileges.has('ALL');
+      const granted = grants.some((entry) => holds(entry) &&
         (entry.database === undefined || (database !== undefined && entry.database.test(database))) &&
         (entry.table === undefined || (table !== undefined && entry.table === table)));
+      const revoked = database !== undefined && revokes.some((entry) => holds(entry) && entry.table === undefined &&
+        entry.database !== undefined && entry.database.test(database));
+      return granted && !revoked;
     },
   };
 }
 
+/**
+ * Privileges of one grant line. A privilege with a column list (`SELECT (a, b)`) covers only those
+ * columns, so it is not a table privilege and is left out.
+ */
 function parsePrivileges(text: string): Set<string> {
-  const withoutColumns = text.replace(/\([^)]*\)/g, '');
-  return new Set(withoutColumns.split(',').map(normalise).filter((p) => p.length > 0));
+  const privileges = new Set<string>();
+  for (const m of text.matchAll(new RegExp(PRIVILEGE, 'gi'))) {
+    if (m[0].includes('(')) continue;
+    privileges.add(normalise(m[0]));
+  }
+  return privileges;
 }
 
 function normalise(privilege: string): string {
@@ -59,17 +88,18 @@ function normalise(privilege: string): string {
   return upper;
 }
 
-function parseObject(object: string): Pick<GrantEntry, 'database' | 'table'> | undefined {
-  if (object === '*.*' || object === '*') return { database: undefined, table: undefined };
-  const match = /^(`(?:[^`]|``)+`|[^.`]+)\.(\*|`(?:[^`]|``)+`|[^.`]+)$/.exec(object);
-  if (match === null) return undefined;
-  const database = unquote(match[1] ?? '');
-  const table = match[2] === '*' ? undefined : unquote(match[2] ?? '');
+function parseScope(first: string, second: string | undefined): Pick<GrantEntry, 'database' | 'table'> | undefined {
+  if (first === '*' && (second === undefined || second === '*')) return { database: undefined, table: undefined };
+  if (first === '*' || second === undefined) return undefined;
+  const database = unquote(first);
+  const table = second === '*' ? undefined : unquote(second);
   return { database: table === undefined ? likePattern(database) : exact(database), table };
 }
 
 function unquote(identifier: string): string {
-  return identifier.startsWith('`') ? identifier.slice(1, -1).replace(/``/g, '`') : identifier;
+  if (identifier.startsWith('`')) return identifier.slice(1, -1).replace(/``/g, '`');
+  if (identifier.startsWith("'")) return identifier.slice(1, -1).replace(/''/g, "'").replace(/\\(.)/g, '$1');
+  return identifier;
 }
 
 function exact(text: string): RegExp {
@@ -86,7 +116,7 @@ function likePattern(text: string): RegExp {
     else if (ch === '_') source += '.';
     else source += escapeRegExp(ch);
   }
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source}$`, 's');
 }
 
 function escapeRegExp(text: string): string {
