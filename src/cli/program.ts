@@ -26,8 +26,8 @@ export function buildProgram(context: CliContext): Command {
     .addHelpText('after', '\nExit status: 0 success / in sync, 1 differences or blockers remain, 2 usage or configuration error,\n3 cannot reach or log in to a server, 4 runtime failure, 5 command not built yet.');
 
   registerCheckCommand(program, context);
-  registerSyncCommand(program);
-  registerReconcileCommand(program);
+  registerSyncCommand(program, context);
+  registerReconcileCommand(program, context);
   registerWatchCommand(program);
   registerReplicateCommand(program);
   registerPublishCommand(program);

@@ -44,6 +44,8 @@ export interface TableSchema {
   name: string;
   engine: string | undefined;
   collation: string | undefined;
+  /** The server's row estimate (information_schema TABLE_ROWS), for progress only. */
+  rowsEstimate?: number;
   columns: ColumnSchema[];
   /** Primary key columns in key order; empty when the table has none. */
   primaryKey: string[];

@@ -22,7 +22,7 @@ const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integ
  */
 export async function introspectDatabase(db: Queryable, database: string): Promise<TableSchema[]> {
   const [tables, columns, indexes, foreignKeys, jsonColumns] = await Promise.all([
-    queryRows(db, `SELECT TABLE_NAME AS t, ENGINE AS engine, TABLE_COLLATION AS collation FROM information_schema.TABLES
+    queryRows(db, `SELECT TABLE_NAME AS t, ENGINE AS engine, TABLE_COLLATION AS collation, TABLE_ROWS AS estimate FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME`, [database]),
     queryRows(db, `SELECT TABLE_NAME AS t, COLUMN_NAME AS name, ORDINAL_POSITION AS ord, DATA_TYPE AS dataType,
       COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt, EXTRA AS extra,
@@ -44,7 +44,7 @@ export async function introspectDatabase(db: Queryable, database: string): Promi
   for (const row of tables) {
     const name = str(row.t) ?? '';
     byTable.set(name, {
-      database, name, engine: str(row.engine), collation: str(row.collation),
+      database, name, engine: str(row.engine), collation: str(row.collation), rowsEstimate: num(row.estimate) || 0,
       columns: [], primaryKey: [], uniqueKeys: [], foreignKeys: [],
     });
   }

@@ -1,0 +1,19 @@
+/**
+ * A column value as scsc carries it: exact text for numbers, times and character data (decoded to a
+ * JS string), bytes for binary, BIT and GEOMETRY, null for NULL. No JS number ever holds a value, so
+ * nothing is rounded.
+ */
+export type RowValue = string | Buffer | null;
+
+export type Row = Record<string, RowValue>;
+
+export function sameValue(a: RowValue, b: RowValue): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.equals(b);
+}
+
+/** A stable map key for a row's key values (strings and bytes kept apart). */
+export function keyString(values: readonly RowValue[]): string {
+  return values.map((v) => (v === null ? '\u0000N' : typeof v === 'string' ? `s${v.length}:${v}` : `b${v.toString('hex')}`)).join('\u0001');
+}

@@ -1,0 +1,27 @@
+/** Table selection by --include / --exclude: exact names or globs with * and ?. */
+export interface TableFilter {
+  matches(table: string): boolean;
+  /** Include entries without wildcards that name none of the given tables (likely typos). */
+  unknownIncludes(tables: readonly string[]): string[];
+}
+
+const isGlob = (pattern: string): boolean => /[*?]/.test(pattern);
+
+function globToRegExp(pattern: string): RegExp {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`);
+}
+
+export function tableFilter(include: readonly string[], exclude: readonly string[]): TableFilter {
+  const includes = include.map(globToRegExp);
+  const excludes = exclude.map(globToRegExp);
+  return {
+    matches(table) {
+      return (includes.length === 0 || includes.some((r) => r.test(table))) && !excludes.some((r) => r.test(table));
+    },
+    unknownIncludes(tables) {
+      const known = new Set(tables);
+      return include.filter((name) => !isGlob(name) && !known.has(name));
+    },
+  };
+}

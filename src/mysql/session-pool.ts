@@ -1,0 +1,59 @@
+import mysql, { type Pool, type PoolOptions, type TypeCast } from 'mysql2/promise';
+import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
+import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
+import { classifyMysqlError } from './classify-mysql-error.js';
+
+export interface SessionPoolOptions {
+  /** source, target, a, b: names the server in errors. */
+  role: string;
+  connections: number;
+  /** Writing sessions turn foreign key checks off unless this is set. */
+  keepFkChecks?: boolean;
+}
+
+const NUMERIC_TYPES = new Set(['TINY', 'SHORT', 'LONG', 'INT24', 'LONGLONG', 'FLOAT', 'DOUBLE', 'DECIMAL', 'NEWDECIMAL', 'YEAR']);
+
+/** Numbers stay exact text, GEOMETRY stays bytes; everything else as mysql2 decodes it. */
+const exactTypeCast: TypeCast = (field, next) => {
+  if (NUMERIC_TYPES.has(field.type)) return field.string();
+  if (field.type === 'GEOMETRY') return field.buffer();
+  return next();
+};
+
+/**
+ * Session settings every scsc connection runs with: UTC for TIMESTAMP, strict writes that still accept
+ * zero dates, 0 stored as 0 in AUTO_INCREMENT columns, utf8mb4, and FK checks off for writers unless
+ * asked. Both servers of a comparison read values in the same form because of this.
+ */
+export function sessionSettingsSql(keepFkChecks: boolean): string {
+  return [
+    "SET SESSION time_zone = '+00:00'",
+    "sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
+    `foreign_key_checks = ${keepFkChecks ? 1 : 0}`,
+    'unique_checks = 1',
+  ].join(', ');
+}
+
+/** A small pool of connections with scsc's session settings and exact value decoding. */
+export async function openSessionPool(url: DatabaseUrl, options: SessionPoolOptions): Promise<Pool> {
+  const settings = sessionSettingsSql(options.keepFkChecks === true);
+  const poolOptions: PoolOptions = {
+    ...toMysqlConnectionOptions(url),
+    connectionLimit: options.connections,
+    maxIdle: options.connections,
+    typeCast: exactTypeCast,
+    jsonStrings: true,
+    multipleStatements: false,
+  };
+  const pool = mysql.createPool(poolOptions);
+  pool.pool.on('connection', (connection) => {
+    connection.query(settings);
+  });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw classifyMysqlError(error, `${options.role} ${describeEndpoint(url)}`);
+  }
+  return pool;
+}

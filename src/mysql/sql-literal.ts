@@ -1,0 +1,40 @@
+import mysql from 'mysql2';
+import { columnClass } from '../core/column-class.js';
+import type { RowValue } from '../core/row-value.js';
+import { ScscError } from '../core/scsc-error.js';
+import type { ColumnSchema } from '../core/table-schema.js';
+
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const FLOATING = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * An exact SQL literal for a value of a column. Numbers are inlined unquoted (a quoted BIGINT beyond
+ * 2^53 would be compared as a DOUBLE); floating values carry an exponent so the server parses them
+ * as DOUBLE and rounds a FLOAT column back to the very same bits; bytes go as hex literals.
+ */
+export function sqlLiteral(column: ColumnSchema, value: RowValue): string {
+  if (value === null) return 'NULL';
+  if (Buffer.isBuffer(value)) return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
+  switch (columnClass(column)) {
+    case 'integer':
+      return checked(value, INTEGER, column);
+    case 'decimal':
+      return checked(value, DECIMAL, column);
+    case 'float':
+    case 'double':
+      checked(value, FLOATING, column);
+      return /e/i.test(value) ? value : `${value}e0`;
+    case 'bit':
+      return checked(value, INTEGER, column);
+    default:
+      return mysql.escape(value);
+  }
+}
+
+function checked(value: string, pattern: RegExp, column: ColumnSchema): string {
+  if (!pattern.test(value)) {
+    throw new ScscError('INTERNAL', `value of column ${column.name} (${column.columnType}) is not a number: ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  return value;
+}

@@ -1,0 +1,140 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { DatabaseUrl } from '../config/database-url.js';
+import { ScscError } from '../core/scsc-error.js';
+import { tableFilter } from '../core/table-filter.js';
+import type { TableSchema } from '../core/table-schema.js';
+import { classifyMysqlError } from '../mysql/classify-mysql-error.js';
+import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { readServerInfo, type ServerInfo } from '../mysql/server-info.js';
+import { openSessionPool } from '../mysql/session-pool.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
+import { mapWithLimit } from './async-pool.js';
+import { DEFAULT_DIFF_OPTIONS, type DiffOptions } from './table-differ.js';
+import { pairTables } from './table-pairing.js';
+import { runTable, type TableReport } from './table-run.js';
+import { makeTableSide } from './table-side.js';
+
+export interface SyncRunOptions {
+  source: DatabaseUrl;
+  target: DatabaseUrl;
+  include: string[];
+  exclude: string[];
+  workers: number;
+  batchSize: number;
+  apply: boolean;
+  collectSql: boolean;
+  bulkCopyWhenEmpty: boolean;
+  keepFkChecks: boolean;
+  createMissing: boolean;
+  diff?: Partial<DiffOptions>;
+  /** Called once per table before it starts, with the server's row estimate, and with rows as they are hashed or copied. */
+  onTableStart?: (table: string, estimatedRows: number) => void;
+  onTableProgress?: (table: string, rows: number) => void;
+  onTableDone?: (report: TableOutcome) => void;
+  stopRequested?: () => boolean;
+}
+
+export type TableOutcome =
+  | (TableReport & { error?: undefined; reason?: undefined })
+  | { table: string; status: 'refused' | 'missing-on-target' | 'error'; reason: string; error?: string };
+
+export interface SyncRunReport {
+  source: string;
+  target: string;
+  tables: TableOutcome[];
+  seconds: number;
+}
+
+/**
+ * One pass of the hash-diff engine over every selected table: `scsc sync` (apply, bulk copy into
+ * empty tables) and `scsc reconcile` (plan only, or apply with --repair) are both this function.
+ */
+export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
+  const started = Date.now();
+  if (options.source.database === undefined || options.target.database === undefined) {
+    throw new ScscError('URL_INVALID', `both URLs need a database (source ${options.source.display}, target ${options.target.display})`, {
+      fix: 'add the database to the URL path: mysql://user@host:3306/<database>',
+    });
+  }
+  const connections = Math.max(2, options.workers * 2);
+  const source = await openSessionPool(options.source, { role: 'source', connections });
+  let target: Pool | undefined;
+  try {
+    target = await openSessionPool(options.target, { role: 'target', connections, keepFkChecks: options.keepFkChecks });
+    const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(source), readServerInfo(target)]);
+    const [sourceTables, targetTables] = await Promise.all([
+      introspectDatabase(source, options.source.database), introspectDatabase(target, options.target.database),
+    ]);
+    const filter = tableFilter(options.include, options.exclude);
+    const unknown = filter.unknownIncludes(sourceTables.map((t) => t.name));
+    if (unknown.length > 0) {
+      throw new ScscError('CONFIG_INVALID', `--include names table${unknown.length > 1 ? 's' : ''} not on the source database ${options.source.database}: ${unknown.join(', ')}`, {
+        fix: `check the spelling; the source has: ${sourceTables.slice(0, 20).map((t) => t.name).join(', ')}${sourceTables.length > 20 ? ', ...' : ''}`,
+      });
+    }
+    const selected = sourceTables.filter((t) => filter.matches(t.name) && !t.name.startsWith('_scsc_'));
+    const targetByName = new Map(targetTables.map((t) => [t.name, t]));
+    const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
+    const targetPool = target;
+    const limits = { rows: options.batchSize, bytes: Math.max(64 << 10, maxBytes) };
+
+    const tables = await mapWithLimit(selected, options.workers, async (schema): Promise<TableOutcome> => {
+      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target: targetPool, sourceInfo, targetInfo, options, limits });
+      options.onTableDone?.(outcome);
+      return outcome;
+    });
+    return { source: options.source.display, target: options.target.display, tables, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await Promise.all([source.end().catch(() => undefined), target?.end().catch(() => undefined)]);
+  }
+}
+
+interface RunContext {
+  source: Pool;
+  target: Pool;
+  sourceInfo: ServerInfo;
+  targetInfo: ServerInfo;
+  options: SyncRunOptions;
+  limits: { rows: number; bytes: number };
+}
+
+async function runOne(schema: TableSchema, existing: TableSchema | undefined, context: RunContext): Promise<TableOutcome> {
+  const { options } = context;
+  try {
+    let targetSchema = existing;
+    if (targetSchema === undefined) {
+      if (!options.createMissing || !options.apply) {
+        return { table: schema.name, status: 'missing-on-target', reason: options.createMissing ? 'would be created from the source DDL (dry run)' : 'table missing on the target (use --create-missing to create it from the source DDL)' };
+      }
+      targetSchema = await createOnTarget(schema, context);
+    }
+    const pairing = pairTables(schema, targetSchema);
+    if (!pairing.ok) return { table: schema.name, status: 'refused', reason: pairing.reason };
+    const { table } = pairing;
+    const sourceSide = makeTableSide('source', context.source, context.sourceInfo, schema, table.columns, table.key.columns);
+    const targetSide = makeTableSide('target', context.target, context.targetInfo, targetSchema, table.columns, table.key.columns);
+    options.onTableStart?.(schema.name, schema.rowsEstimate ?? 0);
+    return await runTable(sourceSide, targetSide, table, {
+      apply: options.apply,
+      collectSql: options.collectSql,
+      bulkCopyWhenEmpty: options.bulkCopyWhenEmpty,
+      batch: context.limits,
+      diff: { ...DEFAULT_DIFF_OPTIONS, ...options.diff },
+      onProgress: (rows) => options.onTableProgress?.(schema.name, rows),
+      ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
+    });
+  } catch (error) {
+    const failure = error instanceof ScscError ? error : classifyMysqlError(error, `table ${schema.name}`);
+    return { table: schema.name, status: 'error', reason: failure.message, error: failure.code };
+  }
+}
+
+async function createOnTarget(schema: TableSchema, context: RunContext): Promise<TableSchema> {
+  const [rows] = await context.source.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteIdentifier(schema.database)}.${quoteIdentifier(schema.name)}`);
+  const ddl = String(rows[0]?.['Create Table'] ?? '');
+  await context.target.query(ddl);
+  const database = context.options.target.database as string;
+  const created = (await introspectDatabase(context.target, database)).find((t) => t.name === schema.name);
+  if (created === undefined) throw new ScscError('SQL_FAILED', `table ${schema.name} was created on the target but cannot be read back`);
+  return created;
+}

@@ -1,0 +1,60 @@
+import type { Pool } from 'mysql2/promise';
+import type { RowValue } from '../core/row-value.js';
+import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
+import { versionAtLeast, type Flavour, type ServerInfo } from '../mysql/server-info.js';
+import { qualifiedTable, quoteIdentifier } from '../mysql/sql-identifier.js';
+import { rowHashSql } from './canonical-row-sql.js';
+
+/**
+ * One server's view of a table being compared: the same column list and key on both sides (the
+ * source's stored columns, in the source's order), each with this server's own definitions.
+ */
+export interface TableSide {
+  role: 'source' | 'target';
+  pool: Pool;
+  flavour: Flavour;
+  /** MySQL 8.0.19+ upserts with a row alias (VALUES() is deprecated there); MariaDB uses VALUES(). */
+  upsertRowAlias: boolean;
+  schema: TableSchema;
+  /** `db`.`table` */
+  from: string;
+  columns: ColumnSchema[];
+  keyColumns: ColumnSchema[];
+  /** Pre-built SQL fragments used by every query on this side. */
+  sql: {
+    /** `a`, `b` */
+    keyList: string;
+    /** `a` AS k0, `b` AS k1: key columns under fixed aliases, read back with keyOf(). */
+    keySelect: string;
+    rowHash: string;
+  };
+}
+
+export function makeTableSide(
+  role: TableSide['role'], pool: Pool, server: ServerInfo, schema: TableSchema, columnNames: readonly string[], keyNames: readonly string[],
+): TableSide {
+  const flavour = server.flavour;
+  const byName = new Map(schema.columns.map((c) => [c.name.toLowerCase(), c]));
+  const pick = (name: string): ColumnSchema => {
+    const column = byName.get(name.toLowerCase());
+    if (column === undefined) throw new Error(`column ${name} missing on the ${role} table ${schema.name}`);
+    return column;
+  };
+  const columns = columnNames.map(pick);
+  const keyColumns = keyNames.map(pick);
+  return {
+    role, pool, flavour, schema, columns, keyColumns,
+    upsertRowAlias: flavour === 'mysql' && versionAtLeast(server, 8, 0, 19),
+    from: qualifiedTable(schema.database, schema.name),
+    sql: {
+      keyList: keyColumns.map((c) => quoteIdentifier(c.name)).join(', '),
+      keySelect: keyColumns.map((c, i) => `${quoteIdentifier(c.name)} AS k${i}`).join(', '),
+      rowHash: rowHashSql(columns, flavour),
+    },
+  };
+}
+
+/** The key values of a row selected with side.sql.keySelect. */
+export function keyOf(side: TableSide, row: Record<string, unknown>): RowValue[] {
+  return side.keyColumns.map((_, i) => row[`k${i}`] as RowValue);
+}
