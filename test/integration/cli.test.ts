@@ -21,7 +21,8 @@ describe('scsc command line', () => {
     assert.equal(result.code, 0);
     for (const command of DESIGN_COMMANDS) assert.match(result.stdout, new RegExp(`^  ${command} `, 'm'), command);
     assert.match(result.stdout, /^ {2}check .*\n(?!.*not built yet)/m);
-    assert.match(result.stdout, /sync \[options\][\s\S]*?\[not built yet\]/);
+    assert.match(result.stdout, /replicate \[options\][\s\S]*?\[not built yet\]/);
+    assert.doesNotMatch(result.stdout, /sync \[options\]\s+[^\n]*\n?[^\n]*\[not built yet\]/);
   });
 
   it('prints the version', async () => {
@@ -37,9 +38,9 @@ describe('scsc command line', () => {
   });
 
   it('says in one line that a command is not built yet and exits non-zero', async () => {
-    const result = await runCli(['sync', '--source', 'mysql://u@h/db', '--target', 'mysql://u@h/db2']);
+    const result = await runCli(['replicate', '--source', 'mysql://u@h/db', '--target', 'mysql://u@h/db2']);
     assert.equal(result.code, 5);
-    assertOneLine(result, /^scsc: error NOT_IMPLEMENTED: scsc sync is not built yet/);
+    assertOneLine(result, /^scsc: error NOT_IMPLEMENTED: scsc replicate is not built yet/);
   });
 
   it('rejects an unknown option with exit 2 and one line', async () => {
