@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import mysql from 'mysql2/promise';
+import { parseDatabaseUrl } from '../src/config/database-url.js';
+import { openConnection } from '../src/mysql/open-connection.js';
 import { introspectDatabase } from '../src/mysql/schema-introspector.js';
 import { findBinary } from '../src/sandbox/find-binary.js';
 import type { MariaDbServer } from '../src/sandbox/mariadb-server.js';
@@ -26,17 +27,19 @@ export async function introspectionBench(server: MariaDbServer): Promise<BenchRe
   }
   await server.sql(statements.join('\n'));
 
-  const connection = await mysql.createConnection({ host: server.host, port: server.port, user: 'root' });
+  // Each round connects, as `scsc check` does and as the dump tool must: the comparison is end to end.
+  const url = parseDatabaseUrl(server.url('bench_schema'), 'bench');
   const scscTimes: number[] = [];
   let tables = 0;
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const started = performance.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = performance.now();
+    const connection = await openConnection(url, 'bench');
+    try {
       tables = (await introspectDatabase(connection, 'bench_schema')).length;
-      scscTimes.push(performance.now() - started);
+    } finally {
+      await connection.end();
     }
-  } finally {
-    await connection.end();
+    scscTimes.push(performance.now() - started);
   }
 
   const dump = findBinary('mariadb-dump') ?? findBinary('mysqldump');

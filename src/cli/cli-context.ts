@@ -5,4 +5,7 @@ export interface CliContext {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Set once a command has resolved its configuration: how errors are reported from then on. */
+  json?: boolean;
+  logLevel?: string;
 }

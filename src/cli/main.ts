@@ -22,11 +22,11 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
     await program.parseAsync(argv);
     return context.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) return 0;
+    if (error instanceof CommanderError && HELP_CODES.has(error.code)) return error.exitCode === 0 ? 0 : ERROR_CODES.USAGE.exit;
     const scscError = toScscError(error);
     context.stderr.write(`scsc: ${scscError.toLine()}\n`);
-    if (wantsJson(argv)) context.stdout.write(`${JSON.stringify({ ok: false, error: scscError.toJSON() })}\n`);
-    if (wantsStack(argv, context.env)) context.stderr.write(`${redactText(stackOf(error))}\n`);
+    if (context.json ?? argv.includes('--json')) context.stdout.write(`${JSON.stringify({ ok: false, error: scscError.toJSON() })}\n`);
+    if (wantsStack(context.logLevel ?? argLogLevel(argv) ?? context.env.SCSC_LOG_LEVEL)) context.stderr.write(`${redactText(stackOf(error))}\n`);
     return scscError.exitCode;
   }
 }
@@ -41,13 +41,15 @@ function toScscError(error: unknown): ScscError {
   return new ScscError('INTERNAL', message.split('\n')[0] ?? message, { cause: error });
 }
 
-function wantsJson(argv: string[]): boolean {
-  return argv.includes('--json');
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/** --log-level from argv, for errors raised before the configuration is resolved. */
+function argLogLevel(argv: string[]): string | undefined {
+  const index = argv.indexOf('--log-level');
+  return argv.find((a) => a.startsWith('--log-level='))?.split('=')[1] ?? (index >= 0 ? argv[index + 1] : undefined);
 }
 
-function wantsStack(argv: string[], env: NodeJS.ProcessEnv): boolean {
-  const index = argv.indexOf('--log-level');
-  const level = argv.find((a) => a.startsWith('--log-level='))?.split('=')[1] ?? (index >= 0 ? argv[index + 1] : env.SCSC_LOG_LEVEL);
+function wantsStack(level: string | undefined): boolean {
   return level === 'debug' || level === 'trace';
 }
 

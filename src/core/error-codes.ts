@@ -45,6 +45,11 @@ export const ERROR_CODES = {
     cause: 'The server rejected the user name or password.',
     fix: "Check user and password in the URL (percent-encode special characters) and that the account may connect from this host ('user'@'host').",
   },
+  DATABASE_ACCESS_DENIED: {
+    exit: 3,
+    cause: 'The login worked but the account has no privilege on the database named in the URL.',
+    fix: 'Grant the account the privileges scsc check lists for your command on that database, or correct the database in the URL.',
+  },
   DATABASE_NOT_FOUND: {
     exit: 3,
     cause: 'The database named in the URL path does not exist on the server (or the user may not see it).',

@@ -35,22 +35,38 @@ export function redactText(text: string): string {
   return out;
 }
 
-/** Deep copy of a JSON-like value with every string redacted and password-like keys masked. */
+/**
+ * Deep copy of a JSON-like value with every string redacted and password-like keys masked. Errors
+ * stay Errors (message, stack, code and cause redacted) and cycles are cut, so anything a caller
+ * hands the logger can be printed.
+ */
 export function redactValue<T>(value: T): T {
-  return redactAny(value) as T;
+  return redactAny(value, new WeakSet()) as T;
 }
 
 const SECRET_KEY = /^(password|passwd|pwd|secret|token|sasl)$/i;
 
-function redactAny(value: unknown): unknown {
+function redactAny(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (Array.isArray(value)) return value.map(redactAny);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactAny(v);
-    }
-    return out;
+  if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (value instanceof Error) return redactError(value, seen);
+  if (Array.isArray(value)) return value.map((item) => redactAny(item, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactAny(v, seen);
   }
-  return value;
+  return out;
+}
+
+function redactError(error: Error, seen: WeakSet<object>): Error {
+  const copy = new Error(redactText(error.message));
+  copy.name = error.name;
+  copy.stack = redactText(error.stack ?? '');
+  for (const [k, v] of Object.entries(error)) {
+    (copy as unknown as Record<string, unknown>)[k] = SECRET_KEY.test(k) ? REDACTED : redactAny(v, seen);
+  }
+  if (error.cause !== undefined) copy.cause = redactAny(error.cause, seen);
+  return copy;
 }

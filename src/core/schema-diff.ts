@@ -1,7 +1,7 @@
 import type { ColumnSchema, TableSchema } from './table-schema.js';
 
 export type ColumnDifferenceKind =
-  | 'missing-on-target' | 'extra-on-target' | 'type' | 'nullability' | 'generated' | 'charset' | 'primary-key';
+  | 'missing-on-target' | 'extra-on-target' | 'type' | 'nullability' | 'generated' | 'charset' | 'collation' | 'primary-key';
 
 export interface ColumnDifference {
   column: string;
@@ -73,6 +73,8 @@ function compareColumn(a: ColumnSchema, b: ColumnSchema): ColumnDifference[] {
   // JSON has no charset on MySQL and is utf8mb4 LONGTEXT on MariaDB: the same JSON either way.
   if (!(a.json && b.json) && normaliseCharset(a.charset) !== normaliseCharset(b.charset)) {
     out.push({ column: a.name, kind: 'charset', source: a.charset ?? '-', target: b.charset ?? '-' });
+  } else if (!(a.json && b.json) && normaliseCollation(a.collation) !== normaliseCollation(b.collation)) {
+    out.push({ column: a.name, kind: 'collation', source: a.collation ?? '-', target: b.collation ?? '-' });
   }
   return out;
 }
@@ -98,4 +100,9 @@ function declaredType(column: ColumnSchema): string {
 function normaliseCharset(charset: string | undefined): string {
   const lower = (charset ?? '').toLowerCase();
   return lower === 'utf8' ? 'utf8mb3' : lower;
+}
+
+/** Collations compare and order text, so keys and unique checks depend on them; utf8 = utf8mb3. */
+function normaliseCollation(collation: string | undefined): string {
+  return (collation ?? '').toLowerCase().replace(/^utf8_/, 'utf8mb3_');
 }

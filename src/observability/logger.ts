@@ -6,7 +6,7 @@ export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
-  /** Human-readable lines instead of JSON; defaults to whether stdout is a terminal. */
+  /** Human-readable lines instead of JSON; defaults to whether stderr (where logs go) is a terminal. */
   pretty?: boolean;
   /** Where log lines go; defaults to stderr (fd 2) so stdout stays free for --json output. */
   destination?: NodeJS.WritableStream;
@@ -18,7 +18,7 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const usePretty = options.pretty ?? process.stdout.isTTY === true;
+  const usePretty = options.pretty ?? process.stderr.isTTY === true;
   const destination = usePretty
     ? pretty({ destination: options.destination ?? 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' })
     : (options.destination ?? pino.destination({ dest: 2, sync: true }));
@@ -28,9 +28,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: undefined,
       hooks: {
         logMethod(args, method) {
-          const clean = args.map((arg: unknown) =>
-            typeof arg === 'string' ? redactText(arg) : arg instanceof Error ? arg : redactValue(arg),
-          );
+          const clean = args.map((arg: unknown) => (typeof arg === 'string' ? redactText(arg) : redactValue(arg)));
           method.apply(this, clean as Parameters<typeof method>);
         },
       },

@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
 import type { Grants } from './grants.js';
 
@@ -29,21 +30,22 @@ const TARGET_NEEDS: PrivilegeNeed[] = [
 export function privilegeFindings(grants: Grants, role: ServerRole, intent: Intent, database: string | undefined, account: string): Finding[] {
   const needs = role === 'source' ? SOURCE_NEEDS : TARGET_NEEDS;
   const findings: Finding[] = [];
-  const missingByScope = new Map<string, { privileges: string[]; severity: Finding['severity']; whys: string[] }>();
+  // One finding per scope and severity, so a missing CREATE (a warning) does not read as blocking.
+  const missingByScope = new Map<string, { on: string; privileges: string[]; severity: Finding['severity']; whys: string[] }>();
   for (const need of needs) {
     if (need.scope === 'database' && database === undefined) continue;
     if (grants.has(need.privilege, need.scope === 'database' ? database : undefined)) continue;
     const applies = need.neededBy.length === 0 ? intentWrites(intent) : true;
     if (!applies) continue;
     const severity = need.neededBy.length === 0 ? 'warning' : severityFor(intent, need.neededBy);
-    const on = need.scope === 'global' ? '*.*' : `\`${database}\`.*`;
-    const entry = missingByScope.get(on) ?? { privileges: [], severity: 'warning', whys: [] };
+    const on = need.scope === 'global' ? '*.*' : `${quoteIdentifier(database ?? '')}.*`;
+    const group = `${on}\u0000${severity}`;
+    const entry = missingByScope.get(group) ?? { on, privileges: [], severity, whys: [] };
     entry.privileges.push(need.privilege);
     entry.whys.push(need.why);
-    if (severity === 'blocker') entry.severity = 'blocker';
-    missingByScope.set(on, entry);
+    missingByScope.set(group, entry);
   }
-  for (const [on, entry] of missingByScope) {
+  for (const { on, ...entry } of missingByScope.values()) {
     findings.push({
       check: 'privilege.missing',
       severity: entry.severity,

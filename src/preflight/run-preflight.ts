@@ -122,15 +122,30 @@ function serverFindings(server: Inspected, intent: Intent): Finding[] {
   if ((info.flavour === 'mariadb' && !versionAtLeast(info, 10, 3)) || (info.flavour === 'mysql' && !versionAtLeast(info, 5, 7))) {
     findings.push({ check: 'server.version', severity: 'warning', server: role, message: `${info.flavour} ${info.version} is older than scsc supports (MariaDB 10.3+, MySQL 5.7+)`, fix: 'upgrade the server' });
   }
-  if (role === 'target' && isOn(info.variables.read_only) && !server.grants.has('SUPER') && !server.grants.has('READ_ONLY ADMIN')) {
-    findings.push({ check: 'server.read-only', severity: severityFor(intent, WRITING_INTENTS), server: role, message: 'the target is read_only: writes will be refused', fix: 'SET GLOBAL read_only = OFF on the target (or point --target at the primary)' });
+  if ((role === 'target' || intent === 'bidirectional') && refusesWrites(server)) {
+    findings.push({ check: 'server.read-only', severity: severityFor(intent, WRITING_INTENTS), server: role, message: `the server is ${isOn(info.variables.super_read_only) ? 'super_read_only' : 'read_only'}: writes by this account will be refused`, fix: 'SET GLOBAL read_only = OFF (and super_read_only = OFF on MySQL), or point the URL at the primary' });
   }
   if (database === undefined) {
-    findings.push({ check: 'table.skipped', severity: 'info', server: role, message: 'no database in the URL: table checks skipped', fix: `add the database to the URL: ${server.url.display}/<database>` });
+    findings.push({
+      check: 'url.no-database', severity: intent === 'publish' ? 'warning' : 'blocker', server: role,
+      message: 'no database in the URL: table, key and database privilege checks cannot run', fix: `add the database to the URL: ${server.url.display}/<database>`,
+    });
   } else if (server.tables !== undefined && (role === 'source' || intent === 'bidirectional')) {
     findings.push(...tableFindings(server.tables, role, intent, rowMetadataIsFull(info)));
   }
   return findings;
+}
+
+/**
+ * read_only stops writes except by accounts allowed to bypass it: SUPER on MySQL (and MariaDB before
+ * 10.11), READ_ONLY ADMIN on MariaDB 10.11+; MySQL's super_read_only stops every account.
+ */
+function refusesWrites(server: Inspected): boolean {
+  const { info, grants } = server;
+  if (isOn(info.variables.super_read_only)) return true;
+  if (!isOn(info.variables.read_only)) return false;
+  if (info.flavour === 'mariadb') return !grants.has(versionAtLeast(info, 10, 11) ? 'READ_ONLY ADMIN' : 'SUPER');
+  return !grants.has('SUPER') && !grants.has('CONNECTION_ADMIN');
 }
 
 function pairFindings(source: Inspected, target: Inspected, intent: Intent): Finding[] {

@@ -1,4 +1,5 @@
 import type { SchemaDiff } from '../core/schema-diff.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { rowIdentityKey, type TableSchema } from '../core/table-schema.js';
 import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
 
@@ -28,7 +29,7 @@ export function tableFindings(tables: TableSchema[], role: ServerRole, intent: I
       findings.push({
         check: 'table.no-key', severity: 'blocker', server: role, table: table.name,
         message: 'no primary key and no NOT NULL unique key: rows cannot be addressed one by one',
-        fix: `add a primary key, e.g. ALTER TABLE \`${table.name}\` ADD COLUMN _scsc_id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, or exclude the table`,
+        fix: `add a primary key, e.g. ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN _scsc_id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, or exclude the table`,
       });
     }
     const unknown = table.columns.filter((c) => !CARRIED_TYPES.has(c.dataType));
@@ -62,17 +63,26 @@ export function schemaDiffFindings(diff: SchemaDiff, intent: Intent): Finding[] 
     for (const d of pair.differences) {
       const base = { server: 'both' as const, table: pair.name };
       switch (d.kind) {
-        case 'missing-on-target':
-          findings.push({ ...base, check: 'schema.column-missing', severity: writes,
-            message: `column ${d.column} (${d.source}) exists on the source but not on the target`,
-            fix: `ALTER TABLE \`${pair.name}\` ADD COLUMN \`${d.column}\` ${d.source} on the target` });
+        case 'missing-on-target': {
+          const generated = pair.source.columns.find((c) => c.name === d.column)?.generated !== undefined;
+          findings.push({ ...base, check: 'schema.column-missing', severity: generated ? 'info' : writes,
+            message: `column ${d.column} (${d.source}) exists on the source but not on the target${generated ? ' (generated: never written, so not needed there)' : ''}`,
+            ...(generated ? {} : { fix: `ALTER TABLE ${quoteIdentifier(pair.name)} ADD COLUMN ${quoteIdentifier(d.column)} ${d.source} on the target` }) });
           break;
+        }
+        case 'collation': {
+          const isKey = pair.source.primaryKey.some((k) => k.toLowerCase() === d.column.toLowerCase());
+          findings.push({ ...base, check: 'schema.collation', severity: isKey ? writes : 'warning',
+            message: `column ${d.column}: collation differs (source ${d.source}, target ${d.target})${isKey ? ': key ranges and key equality would differ, sync refuses the table' : ': uniqueness and comparisons may differ on the target'}`,
+            fix: `ALTER TABLE ${quoteIdentifier(pair.name)} MODIFY ${quoteIdentifier(d.column)} ... COLLATE ${d.source} on the target` });
+          break;
+        }
         case 'extra-on-target': {
           const column = pair.target.columns.find((c) => c.name === d.column);
           const needsValue = column !== undefined && !column.nullable && column.defaultValue === undefined && column.generated === undefined && !column.autoIncrement;
           findings.push({ ...base, check: 'schema.column-extra', severity: needsValue ? writes : 'info',
             message: `column ${d.column} exists only on the target${needsValue ? ' and is NOT NULL without a default: inserts will fail' : ' (left as it is)'}`,
-            ...(needsValue ? { fix: `give \`${d.column}\` a default or make it NULL on the target` } : {}) });
+            ...(needsValue ? { fix: `give ${quoteIdentifier(d.column)} a default or make it NULL on the target` } : {}) });
           break;
         }
         case 'primary-key':

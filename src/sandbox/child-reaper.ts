@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 interface Tracked {
   watchdog: ChildProcess | undefined;
   exited: Promise<void>;
+  removeDirOnOrphan: string | undefined;
 }
 
 const tracked = new Map<ChildProcess, Tracked>();
@@ -20,7 +22,11 @@ export const childReaper = {
       if (!isRunning(child)) resolve();
       else child.once('exit', () => resolve());
     });
-    tracked.set(child, { watchdog: spawnOrphanWatchdog(child, options.removeDirOnOrphan, options.label ?? 'scsc-sandbox'), exited });
+    tracked.set(child, {
+      watchdog: spawnOrphanWatchdog(child, options.removeDirOnOrphan, options.label ?? 'scsc-sandbox'),
+      exited,
+      removeDirOnOrphan: options.removeDirOnOrphan,
+    });
     child.once('exit', () => {
       const entry = tracked.get(child);
       if (entry !== undefined) killProcessGroup(entry.watchdog);
@@ -28,10 +34,13 @@ export const childReaper = {
     });
     if (!exitHookInstalled) {
       exitHookInstalled = true;
+      // A process that ends without stop(): kill what it started and remove the temp dirs right here,
+      // synchronously (the watchdog would see this process still alive and leave them).
       process.once('exit', () => {
         for (const [proc, entry] of tracked) {
           if (isRunning(proc)) proc.kill('SIGKILL');
           killProcessGroup(entry.watchdog);
+          if (entry.removeDirOnOrphan !== undefined) rmSync(entry.removeDirOnOrphan, { recursive: true, force: true });
         }
       });
     }

@@ -53,6 +53,18 @@ export function mariaDbBinariesPresent(): boolean {
  * 127.0.0.1, ROW/FULL binlog with GTIDs by default. stop() shuts it down and removes every file.
  */
 export async function startMariaDbServer(options: MariaDbServerOptions = {}): Promise<MariaDbServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      // Another process can take the free port between our probe and mariadbd's bind: try a new one.
+      if (attempt < 3 && error instanceof ScscError && error.details.portTaken === true) continue;
+      throw error;
+    }
+  }
+}
+
+async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> {
   const mariadbd = findBinary('mariadbd');
   const installDb = findBinary('mariadb-install-db');
   if (mariadbd === undefined || installDb === undefined) {
@@ -96,11 +108,14 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
   try {
     await waitUntilReady(server, child, options.startTimeoutMs ?? 30_000);
   } catch (error) {
-    await server.stop();
-    const log = await readFile(logPath, 'utf8').catch(() => '');
+    await childReaper.stop(child, 5_000);
+    const logTail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
+    const portTaken = /Address already in use|Bind on TCP\/IP port/.test(logTail);
+    // The directory stays (with the log named in the message) unless we are about to retry.
+    if (portTaken) await rm(baseDir, { recursive: true, force: true });
     throw new ScscError('SANDBOX_START_FAILED', `sandbox ${name} did not come up on port ${port}; log: ${logPath}`, {
       cause: error,
-      details: { logTail: log.split('\n').slice(-15).join('\n') },
+      details: { logTail, portTaken },
     });
   }
   return server;

@@ -148,6 +148,54 @@ describe('scsc check against throwaway servers', { skip: servers.skip }, () => {
     }
   });
 
+  it('checks only the URLs the intended command uses, and requires the ones it needs', async () => {
+    const missing = await runCli(['check', '--for', 'apply', '--source', servers.source.url('shop')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /URL_MISSING: .*--for apply needs --target/);
+
+    const apply = await check(['--for', 'apply', '--target', servers.target.url('shop')]);
+    assert.equal(apply.code, 0);
+    assert.deepEqual(apply.report.servers.map((s) => s.role), ['target']);
+
+    const publish = await check(['--for', 'publish', '--source', servers.source.url('shop'), '--target', servers.target.url('shop')]);
+    assert.deepEqual(publish.report.servers.map((s) => s.role), ['source']);
+
+    const twoWay = await check(['--for', 'bidirectional', '--a', servers.source.url('shop'), '--b', servers.nobinlog.url('shop')]);
+    assert.equal(twoWay.code, 1);
+    assert.deepEqual(twoWay.report.servers.map((s) => s.role), ['source', 'target']);
+    assert.deepEqual(blockers(twoWay.report), ['binlog.off']);
+    assert.equal(twoWay.report.findings.find((f) => f.check === 'binlog.off')?.server, 'target');
+  });
+
+  it('blocks a URL without a database, where no table or privilege check can run', async () => {
+    const { code, report } = await check(['--for', 'sync', '--source', servers.source.url(), '--target', servers.target.url('shop')]);
+    assert.equal(code, 1);
+    assert.deepEqual(blockers(report), ['url.no-database']);
+  });
+
+  it('knows that on MariaDB 10.11 only READ_ONLY ADMIN, not SUPER, writes into a read_only server', async () => {
+    await servers.target.sql(`CREATE USER 'superuser'@'%' IDENTIFIED BY 'pw-super-1'; GRANT SUPER ON *.* TO 'superuser'@'%'; GRANT ALL ON shop.* TO 'superuser'@'%';
+      CREATE USER 'roadmin'@'%' IDENTIFIED BY 'pw-roadmin-1'; GRANT READ_ONLY ADMIN ON *.* TO 'roadmin'@'%'; GRANT ALL ON shop.* TO 'roadmin'@'%';
+      SET GLOBAL read_only = ON`);
+    try {
+      const withSuper = await check(['--for', 'sync', '--source', servers.source.url('shop'), '--target', servers.target.url('shop', 'superuser', 'pw-super-1')]);
+      assert.deepEqual(blockers(withSuper.report), ['server.read-only']);
+      const withAdmin = await check(['--for', 'sync', '--source', servers.source.url('shop'), '--target', servers.target.url('shop', 'roadmin', 'pw-roadmin-1')]);
+      assert.deepEqual(blockers(withAdmin.report), []);
+    } finally {
+      await servers.target.sql('SET GLOBAL read_only = OFF');
+    }
+  });
+
+  it('reports collation differences, blocking when the key column differs', async () => {
+    await servers.source.sql(`CREATE DATABASE coll; CREATE TABLE coll.k (code VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, note VARCHAR(20) COLLATE utf8mb4_bin)`);
+    await servers.target.sql(`CREATE DATABASE coll; CREATE TABLE coll.k (code VARCHAR(20) COLLATE utf8mb4_general_ci PRIMARY KEY, note VARCHAR(20) COLLATE utf8mb4_general_ci)`);
+    const { code, report } = await check(['--for', 'sync', '--source', servers.source.url('coll'), '--target', servers.target.url('coll')]);
+    assert.equal(code, 1);
+    const collations = report.findings.filter((f) => f.check === 'schema.collation').map((f) => `${f.severity}:${/column (\w+)/.exec(f.message)?.[1]}`).sort();
+    assert.deepEqual(collations, ['blocker:code', 'warning:note']);
+  });
+
   it('reports an unreachable server and a wrong password as blockers without printing the password', async () => {
     const port = await findFreePort();
     const unreachable = await check(['--source', `mysql://root:hunter22@127.0.0.1:${port}/shop`]);

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { mariaDbBinariesPresent } from '../../src/sandbox/mariadb-server.js';
+import { portAcceptsConnections } from '../env/net-probe.js';
 import { runCli } from '../env/run-cli.js';
 
 const skip = mariaDbBinariesPresent() ? undefined : 'the demo needs mariadbd; install with: sudo apt-get install -y mariadb-server';
 if (skip !== undefined && process.env.CI === 'true') throw new Error(skip);
-
-async function portAcceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 describe('scsc demo (the README\'s first command)', { skip }, () => {
   it('starts two servers, shows a clean and a broken preflight, then removes the servers', async () => {

@@ -2,7 +2,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -10,22 +9,12 @@ import { startKafkaBroker } from '../../src/sandbox/kafka-broker.js';
 import { ensureKafkaClasspath } from '../../src/sandbox/kafka-classpath.js';
 import { findBinary } from '../../src/sandbox/find-binary.js';
 import { kafkaBrokerForTests } from '../env/kafka.js';
+import { portAcceptsConnections } from '../env/net-probe.js';
 
 const kafka = kafkaBrokerForTests();
 
 function client(brokers: string): Kafka {
   return new Kafka({ clientId: 'scsc-test', brokers: [brokers], logLevel: logLevel.NOTHING, connectionTimeout: 2_000, retry: { retries: 2 } });
-}
-
-function portAcceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

@@ -113,7 +113,7 @@ describe('diffColumns', () => {
     ]);
   });
 
-  it('reports charset differences, not collation ones, and knows utf8 is utf8mb3', () => {
+  it('reports a charset difference (not also its collation), a collation difference within a charset, and knows utf8 is utf8mb3', () => {
     const source = table('t', [id, column('a', 'varchar(10)', utf8mb4), column('b', 'varchar(10)', utf8mb4),
       column('c', 'varchar(10)', { charset: 'utf8', collation: 'utf8_general_ci' }), column('bin', 'varbinary(10)')]);
     const target = table('t', [id, column('a', 'varchar(10)', { charset: 'latin1', collation: 'latin1_swedish_ci' }),
@@ -122,6 +122,7 @@ describe('diffColumns', () => {
       column('bin', 'varchar(10)', utf8mb4)]);
     assert.deepEqual(diffColumns(source, target), [
       { column: 'a', kind: 'charset', source: 'utf8mb4', target: 'latin1' },
+      { column: 'b', kind: 'collation', source: utf8mb4.collation, target: 'utf8mb4_bin' },
       { column: 'bin', kind: 'type', source: 'varbinary(10)', target: 'varchar(10)' },
       { column: 'bin', kind: 'charset', source: '-', target: 'utf8mb4' },
     ]);

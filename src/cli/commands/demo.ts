@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { parseDatabaseUrl } from '../../config/database-url.js';
-import { createLogger } from '../../observability/logger.js';
 import type { PreflightReport } from '../../preflight/run-preflight.js';
 import { runPreflight } from '../../preflight/run-preflight.js';
 import { startMariaDbServer, type MariaDbServer } from '../../sandbox/mariadb-server.js';
 import { sampleRowsSql, sampleSchemaSql } from '../../sandbox/sample-schema.js';
 import type { CliContext } from '../cli-context.js';
+import { addOptions } from '../common-options.js';
+import { loadCommandConfig } from '../load-command-config.js';
 import { formatPreflight } from '../print-preflight.js';
 
 const EXPECTED_BLOCKERS = ['binlog.row-image', 'table.no-key', 'privilege.missing'];
@@ -15,12 +16,12 @@ const EXPECTED_BLOCKERS = ['binlog.row-image', 'table.no-key', 'privilege.missin
  * preflight after three typical misconfigurations, which it must catch. Needs only mariadb-server.
  */
 export function registerDemoCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('demo')
-    .description('start two throwaway MariaDB servers and show scsc at work on them (needs mariadb-server installed)')
-    .option('--log-level <level>', 'fatal | error | warn | info | debug | trace | silent', 'info')
-    .action(async (flags: { logLevel: 'info' }) => {
-      const logger = createLogger({ level: flags.logLevel });
+    .description('start two throwaway MariaDB servers and show scsc at work on them (needs mariadb-server installed)');
+  addOptions(command, ['logLevel']);
+  command.action(async (flags: Record<string, unknown>) => {
+      const { logger } = loadCommandConfig(flags, context);
       logger.info('starting two throwaway MariaDB servers (source with ROW binlog, target)');
       const started = await Promise.allSettled([startMariaDbServer({ name: 'demo-source' }), startMariaDbServer({ name: 'demo-target' })]);
       const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
