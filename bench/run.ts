@@ -1,18 +1,46 @@
-// Runs the benchmarks against throwaway servers and prints scsc-vs-peer ratios: npm run bench
+// Benchmarks against named peers on throwaway servers, printed as ratios: npm run bench [-- NAME...]
+// NAME: schema, copy, reconcile, sync, memory (default all). SCSC_BENCH_ROWS sets the table size.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { startMariaDbServer } from '../src/sandbox/mariadb-server.js';
 import type { BenchResult } from './bench-result.js';
+import { BENCH_TABLE_DDL, createBenchTable } from './bench-table.js';
+import { copyBench } from './copy.bench.js';
 import { introspectionBench } from './introspection.bench.js';
+import { memoryBench } from './memory.bench.js';
+import { reconcileBench } from './reconcile.bench.js';
+import { runScsc } from './run-scsc.js';
+import { syncBench } from './sync.bench.js';
 
-const server = await startMariaDbServer({ name: 'bench' });
+const ALL = ['schema', 'copy', 'reconcile', 'sync', 'memory'];
+const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
+const unknown = selected.filter((name) => !ALL.includes(name));
+if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${ALL.join(', ')}`);
+const rows = Number(process.env.SCSC_BENCH_ROWS ?? 1_000_000);
+
+const [source, target] = await Promise.all([
+  startMariaDbServer({ name: 'bench-source', extraArgs: ['--innodb-buffer-pool-size=512M'] }),
+  startMariaDbServer({ name: 'bench-target', extraArgs: ['--innodb-buffer-pool-size=512M'] }),
+]);
 const results: BenchResult[] = [];
 try {
-  results.push(await introspectionBench(server));
+  if (selected.includes('schema')) results.push(await introspectionBench(source));
+  if (selected.some((name) => name !== 'schema')) {
+    console.error(`generating ${rows.toLocaleString('en')} rows on the source`);
+    await createBenchTable(source, 'bench', rows);
+  }
+  if (selected.includes('copy')) results.push(...(await copyBench(source, target, 'bench', rows)));
+  if (selected.includes('reconcile') || selected.includes('sync')) {
+    await target.sql(`CREATE DATABASE bench; USE bench; ${BENCH_TABLE_DDL}`);
+    await runScsc(['sync', '--detector', 'off', '--source', source.url('bench'), '--target', target.url('bench')]);
+  }
+  if (selected.includes('reconcile')) results.push(await reconcileBench(source, target, 'bench', rows));
+  if (selected.includes('sync')) results.push(await syncBench(source, target, 'bench', rows));
+  if (selected.includes('memory')) results.push(...(await memoryBench(source, target, 'bench', rows)));
 } finally {
-  await server.stop();
+  await Promise.all([source.stop(), target.stop()]);
 }
 
 console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log('| benchmark | scsc | peer | ratio (peer / scsc) |');
 console.log('|---|---|---|---|');
-for (const r of results) console.log(`| ${r.name} | ${r.scsc} | ${r.peer} | ${r.ratio.toFixed(1)}x |`);
+for (const r of results) console.log(`| ${r.name} | ${r.scsc} | ${r.peer} | ${Number.isNaN(r.ratio) ? 'n/a' : `${r.ratio.toFixed(2)}x`} |`);

@@ -28,7 +28,7 @@ export function buildProgram(context: CliContext): Command {
   registerCheckCommand(program, context);
   registerSyncCommand(program, context);
   registerReconcileCommand(program, context);
-  registerWatchCommand(program);
+  registerWatchCommand(program, context);
   registerReplicateCommand(program);
   registerPublishCommand(program);
   registerApplyCommand(program);

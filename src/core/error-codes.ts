@@ -30,6 +30,16 @@ export const ERROR_CODES = {
     cause: 'The command needs a database URL that was given neither as a flag, nor in the environment, nor in the config file.',
     fix: 'Pass --source/--target, set SCSC_SOURCE_URL/SCSC_TARGET_URL (or DEV_DB_URL/PROD_DB_URL), or add it to the config file.',
   },
+  DETECTOR_UNAVAILABLE: {
+    exit: 2,
+    cause: '--detector binlog was asked for but the source binlog cannot be read (off, or the account may not see the position).',
+    fix: 'Enable log_bin on the source and grant BINLOG MONITOR / REPLICATION CLIENT, or use --detector auto or content.',
+  },
+  STATE_FILE_UNUSABLE: {
+    exit: 2,
+    cause: 'The --state file (change signatures) is corrupt, of an unknown version, or cannot be written.',
+    fix: 'Delete the file (it only holds signatures; the next run syncs in full) or point --state at a writable path.',
+  },
   CONNECTION_REFUSED: {
     exit: 3,
     cause: 'Nothing accepted the TCP connection at the host and port of the URL, or the host name does not resolve.',

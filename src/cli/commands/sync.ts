@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { redactValue } from '../../core/redact.js';
+import { checkForChanges } from '../../detect/check-for-changes.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
@@ -19,9 +21,25 @@ Empty target tables are filled by bulk copy; others are compared by chunk hashes
 and only differing rows are written (multi-row upserts, batched deletes). Generated columns are never
 written; foreign key checks are off in the writing sessions unless --keep-fk-checks.
 Exit status: 0 target equal to the source (or --dry-run planned), 1 tables left unsynced (refused,
-missing on the target, interrupted), 2 usage or configuration error, 3 connection, 4 runtime failure.`)
+missing on the target, interrupted), 2 usage or configuration error, 3 connection, 4 runtime failure.
+With --detector auto|binlog|content (default auto) a run is skipped, exit 0, when the source's change
+signature equals the one stored in --state (default .scsc/state.json) by the last sync that left every
+table equal; --detector off always runs; --dry-run always plans and stores nothing.`)
     .action(async (flags: Record<string, unknown>) => {
       const { config, logger } = loadCommandConfig(flags, context);
+      // Change signatures gate real runs only: a dry run always plans and never stores a signature.
+      const gate = config.dryRun || config.source === undefined || config.target === undefined ? undefined : await checkForChanges({
+        detector: config.detector, statePath: resolve(context.cwd, config.state), source: config.source, target: config.target,
+        include: config.include, exclude: config.exclude, logger,
+      });
+      if (gate !== undefined && !gate.changed) {
+        logger.info({ detector: gate.detector, reason: gate.reason }, 'nothing changed since the last sync: skipped');
+        if (config.json) context.stdout.write(`${JSON.stringify(redactValue({ ok: true, skipped: true, detector: gate.detector, reason: gate.reason }), null, 2)}\n`);
+        else context.stdout.write(`skipped: nothing changed on the source since the last sync: ${gate.reason}. --detector off forces a run\n`);
+        context.exitCode = 0;
+        return;
+      }
+      if (gate !== undefined) logger.info({ detector: gate.detector, reason: gate.reason }, 'source changed: syncing');
       const report = await runEngine({
         config, logger, apply: !config.dryRun, collectSql: flags.printSql === true,
         bulkCopyWhenEmpty: true, createMissing: flags.createMissing === true,
@@ -33,6 +51,7 @@ missing on the target, interrupted), 2 usage or configuration error, 3 connectio
         context.stdout.write(formatSyncReport(report, 'sync', config.dryRun));
       }
       const failed = report.tables.some((t) => t.status === 'error');
+      if (gate !== undefined && !failed && allEqual(report, true)) await gate.commit();
       context.exitCode = failed ? 4 : config.dryRun ? (report.tables.every((t) => t.reason === undefined) ? 0 : 1) : allEqual(report, true) ? 0 : 1;
     });
 }
