@@ -15,8 +15,13 @@ const FLOATING = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
  */
 export function sqlLiteral(column: ColumnSchema, value: RowValue): string {
   if (value === null) return 'NULL';
-  if (Buffer.isBuffer(value)) return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
-  switch (columnClass(column)) {
+  const kind = columnClass(column);
+  if (Buffer.isBuffer(value)) {
+    // BIT compares as a number: `bit_col IN (X'01')` matches nothing, `bit_col IN (1)` does.
+    if (kind === 'bit') return value.length === 0 ? '0' : BigInt(`0x${value.toString('hex')}`).toString();
+    return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
+  }
+  switch (kind) {
     case 'integer':
       return checked(value, INTEGER, column);
     case 'decimal':

@@ -25,6 +25,9 @@ export function exactValueSql(column: ColumnSchema, flavour: Flavour): string {
   switch (columnClass(column)) {
     case 'float':
       return `CAST(${name} AS DOUBLE)`;
+    case 'bit':
+      // As bytes it would go back as X'..', which `IN (...)` does not match against a BIT column.
+      return `CAST(${name} AS UNSIGNED)`;
     case 'json':
       return flavour === 'mysql' ? `CAST(${name} AS CHAR CHARACTER SET utf8mb4)` : name;
     default:

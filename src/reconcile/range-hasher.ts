@@ -33,10 +33,12 @@ export async function hashRange(side: TableSide, range: KeyRange): Promise<Range
 export async function bucketHashes(side: TableSide, range: KeyRange, boundaries: ReadonlyArray<readonly RowValue[]>): Promise<RangeHash[]> {
   const cases = boundaries.map((b, i) => `WHEN ${keyRangeSql(side.keyColumns, { upTo: b })} THEN ${i}`).join(' ');
   const bucket = boundaries.length === 0 ? '0' : `CASE ${cases} ELSE ${boundaries.length} END`;
-  const result = await rows(side, `SELECT ${bucket} AS b, COUNT(*) AS n, BIT_XOR(${side.sql.rowHash}) AS h FROM ${side.from}
-    WHERE ${keyRangeSql(side.keyColumns, range)} GROUP BY b`);
+  // GROUP BY 1, not the alias: GROUP BY resolves a name to a table column before a select alias, so
+  // `GROUP BY b` on a table with a column b would group by that column.
+  const result = await rows(side, `SELECT ${bucket} AS _scsc_bucket, COUNT(*) AS n, BIT_XOR(${side.sql.rowHash}) AS h FROM ${side.from}
+    WHERE ${keyRangeSql(side.keyColumns, range)} GROUP BY 1`);
   const hashes: RangeHash[] = Array.from({ length: boundaries.length + 1 }, () => EMPTY_HASH);
-  for (const row of result) hashes[Number(row.b)] = { count: Number(row.n), hash: String(row.h) };
+  for (const row of result) hashes[Number(row._scsc_bucket)] = { count: Number(row.n), hash: String(row.h) };
   return hashes;
 }
 

@@ -39,20 +39,36 @@ export async function existingKeys(side: TableSide, keys: ReadonlyArray<readonly
   return found;
 }
 
+/** Rough in-memory size of a row: what a page of rows costs while it is held. */
+function rowBytes(row: Row): number {
+  let bytes = 16;
+  for (const value of Object.values(row)) bytes += value === null ? 1 : value.length + 8;
+  return bytes;
+}
+
 /**
  * Reads a key range page by page in key order (keyset pagination, never OFFSET): the bulk-copy
- * path's reader. Yields pages of at most `pageRows` rows.
+ * path's reader. Pages hold at most `maxRows` rows and about `maxBytes`: the first page is small and
+ * later ones are sized from the rows seen so far, so a table of multi-megabyte BLOBs does not pull
+ * thousands of them into memory at once.
  */
-export async function* readRangePages(side: TableSide, range: KeyRange, pageRows: number): AsyncGenerator<Row[]> {
+export async function* readRangePages(side: TableSide, range: KeyRange, maxRows: number, maxBytes = 32 << 20): AsyncGenerator<Row[]> {
   let after = range.after;
+  let pageRows = Math.min(maxRows, 16);
+  let seenRows = 0;
+  let seenBytes = 0;
   for (;;) {
     const page: KeyRange = { ...(after === undefined ? {} : { after }), ...(range.upTo === undefined ? {} : { upTo: range.upTo }) };
     const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${selectList(side)}, ${side.sql.keySelect} FROM ${side.from}
       WHERE ${keyRangeSql(side.keyColumns, page)} ORDER BY ${side.sql.keyList} LIMIT ${pageRows}`);
     if (result.length === 0) return;
-    yield result.map((packet) => toRow(side, packet));
+    const rows = result.map((packet) => toRow(side, packet));
+    yield rows;
     const last = result[result.length - 1] as RowDataPacket;
     after = side.keyColumns.map((_, k) => last[`k${k}`] as RowValue);
     if (result.length < pageRows) return;
+    seenRows += rows.length;
+    seenBytes += rows.reduce((sum, row) => sum + rowBytes(row), 0);
+    pageRows = Math.max(1, Math.min(maxRows, Math.floor(maxBytes / Math.max(1, seenBytes / seenRows))));
   }
 }

@@ -118,6 +118,7 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
       apply: options.apply,
       collectSql: options.collectSql,
       bulkCopyWhenEmpty: options.bulkCopyWhenEmpty,
+      keepFkChecks: options.keepFkChecks,
       batch: context.limits,
       diff: { ...DEFAULT_DIFF_OPTIONS, ...options.diff },
       onProgress: (rows) => options.onTableProgress?.(schema.name, rows),
@@ -125,8 +126,19 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
     });
   } catch (error) {
     const failure = error instanceof ScscError ? error : classifyMysqlError(error, `table ${schema.name}`);
-    return { table: schema.name, status: 'error', reason: failure.message, error: failure.code };
+    return { table: schema.name, status: 'error', reason: `${failure.message}${writeDeniedHint(error, options)}`, error: failure.code };
   }
+}
+
+/** What to do when the target refuses a write: the grant it needs, or the read-only alternative. */
+function writeDeniedHint(error: unknown, options: SyncRunOptions): string {
+  const { code, sqlMessage } = (error ?? {}) as { code?: string; sqlMessage?: string };
+  if (code === 'ER_OPTION_PREVENTS_STATEMENT') return ' (the target server is read-only: SET GLOBAL read_only = OFF, or sync into a writable server)';
+  const denied = code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR';
+  if (!denied || !/\b(INSERT|UPDATE|DELETE|CREATE)\b/.test(sqlMessage ?? '')) return '';
+  const database = quoteIdentifier(options.target.database ?? '');
+  const needed = options.createMissing ? 'INSERT, UPDATE, DELETE, CREATE' : 'INSERT, UPDATE, DELETE';
+  return ` (the target user needs GRANT ${needed} ON ${database}.*; scsc reconcile compares without writing)`;
 }
 
 async function createOnTarget(schema: TableSchema, context: RunContext): Promise<TableSchema> {

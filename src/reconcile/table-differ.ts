@@ -1,4 +1,5 @@
 import type { RowValue } from '../core/row-value.js';
+import { mapWithLimit } from './async-pool.js';
 import type { KeyRange } from './key-range.js';
 import { bucketHashes, hashRange, nextChunkEnd, rowHashes, sameHash, splitKeys, type RangeHash } from './range-hasher.js';
 import type { TableSide } from './table-side.js';
@@ -10,6 +11,8 @@ export interface DiffOptions {
   leafRows: number;
   /** Sub-ranges a mismatching range is split into per bisection step. */
   fanout: number;
+  /** Mismatching sibling ranges bisected at once (per level). */
+  parallel?: number;
   /** Called after each top-level chunk with the source rows it covered. */
   onProgress?: (sourceRows: number) => void;
   /** Checked between chunks; when it returns true the walk stops early. */
@@ -34,7 +37,7 @@ export interface DiffStats {
   rowsCompared: number;
 }
 
-export const DEFAULT_DIFF_OPTIONS: DiffOptions = { chunkRows: 20_000, leafRows: 128, fanout: 16 };
+export const DEFAULT_DIFF_OPTIONS: DiffOptions = { chunkRows: 20_000, leafRows: 32, fanout: 16, parallel: 4 };
 
 /**
  * Compares a table on two servers: chunk by key ranges, hash each chunk in both servers at once,
@@ -63,6 +66,7 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     const keys = await splitKeys(splitter, range, larger, options.fanout);
     if (keys.length === 0) return leaf(range);
     const [bySource, byTarget] = await Promise.all([bucketHashes(source, range, keys), bucketHashes(target, range, keys)]);
+    const differing: Array<{ sub: KeyRange; s: RangeHash; t: RangeHash }> = [];
     for (let i = 0; i <= keys.length; i++) {
       const s = bySource[i] as RangeHash;
       const t = byTarget[i] as RangeHash;
@@ -71,8 +75,10 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
         ...(i === 0 ? (range.after === undefined ? {} : { after: range.after }) : { after: keys[i - 1] }),
         ...(i === keys.length ? (range.upTo === undefined ? {} : { upTo: range.upTo }) : { upTo: keys[i] }),
       };
-      await bisect(sub, s, t);
+      differing.push({ sub, s, t });
     }
+    // Sibling ranges are independent: bisect a few at once (each level multiplies, the pool queues the rest).
+    await mapWithLimit(differing, options.parallel ?? 1, ({ sub, s, t }) => bisect(sub, s, t));
   };
 
   let after: RowValue[] | undefined;

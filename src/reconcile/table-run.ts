@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { RowValue } from '../core/row-value.js';
-import { keyString } from '../core/row-value.js';
+import { keyString, type Row, type RowValue } from '../core/row-value.js';
+import { sessionSettingsSql } from '../mysql/session-pool.js';
 import { deleteStatements, insertStatements, type BatchLimits } from '../sink/row-statements.js';
 import { WHOLE_TABLE } from './key-range.js';
 import { existingKeys, fetchRowsByKeys, readRangePages } from './row-fetcher.js';
@@ -17,6 +17,8 @@ export interface TableRunOptions {
   bulkCopyWhenEmpty: boolean;
   batch: BatchLimits;
   diff: DiffOptions;
+  /** The target's writing sessions keep FK checks on (--keep-fk-checks). */
+  keepFkChecks?: boolean;
   onProgress?: (sourceRows: number) => void;
   stopRequested?: () => boolean;
 }
@@ -65,22 +67,59 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   }
 
   const rows = await fetchRowsByKeys(source, [...differences.missing, ...rewrite]);
-  // With other unique keys on the target, an in-place upsert could hit the wrong row: delete every
-  // changed row first and insert the source's version after all deletes.
-  const deleteKeys: RowValue[][] = table.otherUniqueKeys ? [...extra, ...rewrite] : extra;
-  const statements = [
-    ...deleteStatements(target, deleteKeys, options.batch),
-    ...insertStatements(target, rows, options.batch, table.otherUniqueKeys ? 'insert' : 'upsert'),
-  ];
-  if (options.collectSql) report.statements = statements;
+  const plan = planWrites(target, table, options, { extra, rewrite, rows });
+  if (options.collectSql) report.statements = printable(plan, options);
   if (options.apply) {
-    await execute(target, statements, options.stopRequested);
-    report.status = 'synced';
+    const completed = plan.atomic ? await executeAtomically(target, plan.statements, options.stopRequested) : await execute(target, plan.statements, options.stopRequested);
+    report.status = completed ? 'synced' : 'stopped';
   } else {
     report.status = 'differs';
   }
   if (options.stopRequested?.() === true) report.status = 'stopped';
   return report;
+}
+
+interface WritePlan {
+  statements: string[];
+  /** Run as one transaction (all or nothing). */
+  atomic: boolean;
+}
+
+/**
+ * Without other unique keys: delete the extra rows, upsert the missing and changed ones (each
+ * statement atomic and idempotent). With other unique keys an in-place upsert could hit the wrong
+ * row (two rows that swapped a UNIQUE value), so changed rows are deleted and re-inserted after all
+ * deletes, in one transaction so that no row is ever missing; with --keep-fk-checks the deletes of
+ * rows about to be re-inserted run with FK checks off, else ON DELETE CASCADE / SET NULL would wipe
+ * or orphan their children on the target.
+ */
+function planWrites(target: TableSide, table: PairedTable, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; rows: Row[] }): WritePlan {
+  const { extra, rewrite, rows } = writes;
+  if (!table.otherUniqueKeys) {
+    return { atomic: false, statements: [...deleteStatements(target, extra, options.batch), ...insertStatements(target, rows, options.batch, 'upsert')] };
+  }
+  const shieldChildren = options.keepFkChecks === true && rewrite.length > 0;
+  return {
+    atomic: true,
+    statements: [
+      ...(shieldChildren ? ['SET SESSION foreign_key_checks = 0'] : []),
+      ...deleteStatements(target, rewrite, options.batch),
+      ...(shieldChildren ? ['SET SESSION foreign_key_checks = 1'] : []),
+      ...deleteStatements(target, extra, options.batch),
+      ...insertStatements(target, rows, options.batch, 'insert'),
+    ],
+  };
+}
+
+/**
+ * The statements as a user can run them by hand (--print-sql): first the session settings scsc's own
+ * writers use (UTC for TIMESTAMP literals, the sql_mode that accepts zero dates, FK checks), and a
+ * transaction around an atomic plan.
+ */
+function printable(plan: WritePlan, options: TableRunOptions): string[] {
+  if (plan.statements.length === 0) return [];
+  const body = plan.atomic ? ['START TRANSACTION', ...plan.statements, 'COMMIT'] : plan.statements;
+  return [sessionSettingsSql(options.keepFkChecks === true), ...body];
 }
 
 async function isEmpty(side: TableSide): Promise<boolean> {
@@ -95,7 +134,7 @@ async function copyTable(source: TableSide, target: TableSide, options: TableRun
     const statements = insertStatements(target, page, options.batch, 'insert');
     await writing;
     if (options.collectSql) report.statements.push(...statements);
-    writing = options.apply ? execute(target, statements, options.stopRequested) : Promise.resolve();
+    writing = options.apply ? execute(target, statements, options.stopRequested).then(() => undefined) : Promise.resolve();
     writing.catch(() => undefined); // awaited before the next page; this only keeps it from going unhandled meanwhile
     report.sourceRows += page.length;
     report.missing += page.length;
@@ -103,14 +142,43 @@ async function copyTable(source: TableSide, target: TableSide, options: TableRun
     if (options.stopRequested?.() === true) break;
   }
   await writing;
+  if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
   report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
   return report;
 }
 
-/** Runs statements one by one; each is atomic, and a stop request is honoured between statements. */
-async function execute(target: TableSide, statements: readonly string[], stopRequested?: () => boolean): Promise<void> {
+/** Runs statements one by one; each is atomic, and a stop request is honoured between statements. False when stopped. */
+async function execute(target: TableSide, statements: readonly string[], stopRequested?: () => boolean): Promise<boolean> {
   for (const sql of statements) {
-    if (stopRequested?.() === true) return;
+    if (stopRequested?.() === true) return false;
     await target.pool.query(sql);
+  }
+  return true;
+}
+
+/**
+ * Runs statements as one transaction on one connection: a stop request rolls it back (nothing
+ * half-applied), so does an error (then rethrown). The connection is discarded after a failure so
+ * that no session setting changed inside the transaction outlives it.
+ */
+async function executeAtomically(target: TableSide, statements: readonly string[], stopRequested?: () => boolean): Promise<boolean> {
+  const connection = await target.pool.getConnection();
+  try {
+    await connection.query('START TRANSACTION');
+    for (const sql of statements) {
+      if (stopRequested?.() === true) {
+        await connection.query('ROLLBACK');
+        connection.destroy();
+        return false;
+      }
+      await connection.query(sql);
+    }
+    await connection.query('COMMIT');
+    connection.release();
+    return true;
+  } catch (error) {
+    await connection.query('ROLLBACK').catch(() => undefined);
+    connection.destroy();
+    throw error;
   }
 }

@@ -3,7 +3,7 @@ import type { RowValue } from '../core/row-value.js';
 import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
 import { versionAtLeast, type Flavour, type ServerInfo } from '../mysql/server-info.js';
 import { qualifiedTable, quoteIdentifier } from '../mysql/sql-identifier.js';
-import { rowHashSql } from './canonical-row-sql.js';
+import { exactValueSql, rowHashSql } from './canonical-row-sql.js';
 
 /**
  * One server's view of a table being compared: the same column list and key on both sides (the
@@ -22,9 +22,12 @@ export interface TableSide {
   keyColumns: ColumnSchema[];
   /** Pre-built SQL fragments used by every query on this side. */
   sql: {
-    /** `a`, `b` */
+    /**
+     * `db`.`t`.`a`, `db`.`t`.`b`: table-qualified so ORDER BY can never resolve a name to one of the
+     * select list's aliases (a key column named k1 beside the alias k1 of another column).
+     */
     keyList: string;
-    /** `a` AS k0, `b` AS k1: key columns under fixed aliases, read back with keyOf(). */
+    /** `a` AS k0, CAST(`f` AS DOUBLE) AS k1: key columns read exactly under fixed aliases, read back with keyOf(). */
     keySelect: string;
     rowHash: string;
   };
@@ -42,13 +45,15 @@ export function makeTableSide(
   };
   const columns = columnNames.map(pick);
   const keyColumns = keyNames.map(pick);
+  const from = qualifiedTable(schema.database, schema.name);
   return {
-    role, pool, flavour, schema, columns, keyColumns,
+    role, pool, flavour, schema, columns, keyColumns, from,
     upsertRowAlias: flavour === 'mysql' && versionAtLeast(server, 8, 0, 19),
-    from: qualifiedTable(schema.database, schema.name),
     sql: {
-      keyList: keyColumns.map((c) => quoteIdentifier(c.name)).join(', '),
-      keySelect: keyColumns.map((c, i) => `${quoteIdentifier(c.name)} AS k${i}`).join(', '),
+      keyList: keyColumns.map((c) => `${from}.${quoteIdentifier(c.name)}`).join(', '),
+      // Read exactly (a FLOAT key through CAST AS DOUBLE): keys are written back into range bounds
+      // and IN lists, where a rounded 6-digit FLOAT would match no row or the wrong one.
+      keySelect: keyColumns.map((c, i) => `${exactValueSql(c, flavour)} AS k${i}`).join(', '),
       rowHash: rowHashSql(columns, flavour),
     },
   };
