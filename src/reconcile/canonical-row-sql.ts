@@ -37,42 +37,42 @@ export function exactValueSql(column: ColumnSchema, flavour: Flavour): string {
 
 /**
  * One collation-independent byte string per row that two rows share exactly when every compared
- * column holds the same value: text in utf8mb4, binary and geometry as bytes, numbers and times as
- * exact text, NULL distinct from every value, each variable-length piece length-prefixed so no two
- * rows concatenate to the same string.
+ * column holds the same value: numbers and times as exact text, text as utf8mb4 bytes, binary and
+ * geometry as bytes, NULL as 'N' (which no value piece equals), variable-length pieces prefixed with
+ * their byte length so no two rows concatenate to the same string. Only work that changes bytes is
+ * done: utf8mb4 text is used as stored, and the last column needs no length prefix.
+ *
+ * Both servers must produce the same bytes for the same values even where the column definitions
+ * differ (latin1 vs utf8mb4, NULL vs NOT NULL), so every piece is written to give identical bytes
+ * for non-NULL values whatever its nullability.
  */
 export function canonicalRowSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
-  const pieces = columns.map((column) => canonicalPieceSql(column, flavour));
-  return `CONCAT_WS(',', ${pieces.join(', ')})`;
+  const pieces = columns.map((column, i) => canonicalPieceSql(column, flavour, i === columns.length - 1));
+  return pieces.length === 1 ? (pieces[0] as string) : `CONCAT_WS(',', ${pieces.join(', ')})`;
 }
 
-function canonicalPieceSql(column: ColumnSchema, flavour: Flavour): string {
+const UTF8MB4_OR_BYTES = new Set(['utf8mb4', 'binary']);
+
+function canonicalPieceSql(column: ColumnSchema, flavour: Flavour, last: boolean): string {
   const name = quoteIdentifier(column.name);
   const kind = columnClass(column);
-  let bytes: string;
-  switch (kind) {
-    case 'bit':
-      bytes = `CAST(${name} AS UNSIGNED)`;
-      break;
-    case 'float':
-    case 'json':
-      bytes = `CAST(${exactValueSql(column, flavour)} AS BINARY)`;
-      break;
-    case 'text':
-      bytes = `CAST(CONVERT(${name} USING utf8mb4) AS BINARY)`;
-      break;
-    case 'binary':
-    case 'geometry':
-      bytes = name;
-      break;
-    default:
-      bytes = `CAST(${name} AS BINARY)`;
+  if (FIXED_ALPHABET.has(kind)) {
+    const text = kind === 'bit' || kind === 'float' ? exactValueSql(column, flavour) : name;
+    return column.nullable ? `IFNULL(${text}, 'N')` : text;
   }
-  if (FIXED_ALPHABET.has(kind)) return `IFNULL(${bytes}, 'N')`;
-  return `IFNULL(CONCAT(LENGTH(${bytes}), ':', ${bytes}), 'N')`;
+  let bytes: string;
+  if (kind === 'json') bytes = exactValueSql(column, flavour);
+  else if (kind === 'text' && !UTF8MB4_OR_BYTES.has(column.charset ?? '')) bytes = `CONVERT(${name} USING utf8mb4)`;
+  else bytes = name;
+  const framed = last ? `CONCAT('=', ${bytes})` : `CONCAT(LENGTH(${bytes}), ':', ${bytes})`;
+  return column.nullable ? `IFNULL(${framed}, 'N')` : framed;
 }
 
-/** 64 bits of MD5 over the canonical row, as an unsigned integer (non-linear, unlike CRC32). */
+/**
+ * 64 bits of SHA1 over the canonical row, as an unsigned integer. A non-linear hash: with CRC32,
+ * whose changes are linear in the input, two rows changed the same way cancel in the XOR of a chunk.
+ * SHA1 is also cheaper than MD5 inside MariaDB.
+ */
 export function rowHashSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
-  return `CAST(CONV(LEFT(MD5(${canonicalRowSql(columns, flavour)}), 16), 16, 10) AS UNSIGNED)`;
+  return `CAST(CONV(LEFT(SHA1(${canonicalRowSql(columns, flavour)}), 16), 16, 10) AS UNSIGNED)`;
 }
