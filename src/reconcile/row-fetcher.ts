@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Row, RowValue } from '../core/row-value.js';
 import { exactValueSql } from './canonical-row-sql.js';
 import { keyInSql, keyRangeSql, type KeyRange } from './key-range.js';
+import { valuesTupleSql } from './tuple-sql.js';
 import type { TableSide } from './table-side.js';
 
 /** SELECT list reading every compared column exactly, under positional aliases c0..cn. */
@@ -39,36 +40,33 @@ export async function existingKeys(side: TableSide, keys: ReadonlyArray<readonly
   return found;
 }
 
-/** Rough in-memory size of a row: what a page of rows costs while it is held. */
-function rowBytes(row: Row): number {
-  let bytes = 16;
-  for (const value of Object.values(row)) bytes += value === null ? 1 : value.length + 8;
-  return bytes;
-}
-
 /**
- * Reads a key range page by page in key order (keyset pagination, never OFFSET): the bulk-copy
- * path's reader. Pages hold at most `maxRows` rows and about `maxBytes`: the first page is small and
- * later ones are sized from the rows seen so far, so a table of multi-megabyte BLOBs does not pull
- * thousands of them into memory at once.
+ * The bulk-copy reader: a key range page by page in key order (keyset pagination), each row rendered
+ * by the server as a VALUES tuple (see tuple-sql.ts). Pages are sized to about `maxBytes` of tuple
+ * text from the rows seen so far, starting small.
  */
-export async function* readRangePages(side: TableSide, range: KeyRange, maxRows: number, maxBytes = 32 << 20): AsyncGenerator<Row[]> {
+export async function* readTuplePages(side: TableSide, range: KeyRange, maxRows: number, maxBytes = 8 << 20): AsyncGenerator<string[]> {
+  const tuple = valuesTupleSql(side.columns, side.flavour);
   let after = range.after;
-  let pageRows = Math.min(maxRows, 16);
+  let pageRows = Math.min(maxRows, 256);
   let seenRows = 0;
   let seenBytes = 0;
   for (;;) {
     const page: KeyRange = { ...(after === undefined ? {} : { after }), ...(range.upTo === undefined ? {} : { upTo: range.upTo }) };
-    const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${selectList(side)}, ${side.sql.keySelect} FROM ${side.from}
+    const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${tuple} AS _scsc_tuple, ${side.sql.keySelect} FROM ${side.from}
       WHERE ${keyRangeSql(side.keyColumns, page)} ORDER BY ${side.sql.keyList} LIMIT ${pageRows}`);
     if (result.length === 0) return;
-    const rows = result.map((packet) => toRow(side, packet));
-    yield rows;
+    // A tuple holding hex literals may come back as bytes; it is ASCII and utf8mb4 text either way.
+    const tuples = result.map((packet) => {
+      const value = packet._scsc_tuple as string | Buffer;
+      return typeof value === 'string' ? value : value.toString('utf8');
+    });
+    yield tuples;
     const last = result[result.length - 1] as RowDataPacket;
     after = side.keyColumns.map((_, k) => last[`k${k}`] as RowValue);
     if (result.length < pageRows) return;
-    seenRows += rows.length;
-    seenBytes += rows.reduce((sum, row) => sum + rowBytes(row), 0);
+    seenRows += tuples.length;
+    seenBytes += tuples.reduce((sum, t) => sum + t.length, 0);
     pageRows = Math.max(1, Math.min(maxRows, Math.floor(maxBytes / Math.max(1, seenBytes / seenRows))));
   }
 }

@@ -1,9 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { keyString, type Row, type RowValue } from '../core/row-value.js';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
-import { deleteStatements, insertStatements, type BatchLimits } from '../sink/row-statements.js';
+import { deleteStatements, insertStatements, insertTupleStatements, type BatchLimits } from '../sink/row-statements.js';
 import { WHOLE_TABLE } from './key-range.js';
-import { existingKeys, fetchRowsByKeys, readRangePages } from './row-fetcher.js';
+import { existingKeys, fetchRowsByKeys, readTuplePages } from './row-fetcher.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -127,21 +127,38 @@ async function isEmpty(side: TableSide): Promise<boolean> {
   return rows.length === 0;
 }
 
+/** INSERT statements of one copy kept in flight at once, on separate target connections. */
+const COPY_WRITERS = 3;
+
 async function copyTable(source: TableSide, target: TableSide, options: TableRunOptions, report: TableReport): Promise<TableReport> {
   report.method = 'copy';
-  let writing: Promise<void> = Promise.resolve();
-  for await (const page of readRangePages(source, WHOLE_TABLE, Math.max(options.batch.rows, 2000))) {
-    const statements = insertStatements(target, page, options.batch, 'insert');
-    await writing;
-    if (options.collectSql) report.statements.push(...statements);
-    writing = options.apply ? execute(target, statements, options.stopRequested).then(() => undefined) : Promise.resolve();
-    writing.catch(() => undefined); // awaited before the next page; this only keeps it from going unhandled meanwhile
-    report.sourceRows += page.length;
-    report.missing += page.length;
-    options.onProgress?.(page.length);
-    if (options.stopRequested?.() === true) break;
+  const inFlight = new Set<Promise<unknown>>();
+  const write = async (sql: string): Promise<void> => {
+    while (inFlight.size >= COPY_WRITERS) await Promise.race(inFlight);
+    const statement = target.pool.query(sql).finally(() => inFlight.delete(statement));
+    statement.catch(() => undefined); // a failure surfaces through race() or the final allSettled below
+    inFlight.add(statement);
+  };
+  let failure: unknown;
+  try {
+    for await (const page of readTuplePages(source, WHOLE_TABLE, Math.max(options.batch.rows, 2000))) {
+      const statements = insertTupleStatements(target, page, options.batch);
+      if (options.collectSql) report.statements.push(...statements);
+      for (const sql of statements) {
+        if (options.stopRequested?.() === true) break;
+        if (options.apply) await write(sql);
+      }
+      report.sourceRows += page.length;
+      report.missing += page.length;
+      options.onProgress?.(page.length);
+      if (options.stopRequested?.() === true) break;
+    }
+  } catch (error) {
+    failure = error;
   }
-  await writing;
+  // Every statement already sent completes (or fails) before the table is reported or an error leaves.
+  const failed = (await Promise.allSettled([...inFlight])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined || failed !== undefined) throw failure ?? failed?.reason;
   if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
   report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
   return report;

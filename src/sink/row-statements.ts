@@ -28,6 +28,12 @@ export function insertStatements(target: TableSide, rows: readonly Row[], limits
   return pack(tuples, head, tail, ', ', limits);
 }
 
+/** Plain multi-row INSERTs from ready `(v1, v2, ...)` tuples in target.columns order (bulk copy). */
+export function insertTupleStatements(target: TableSide, tuples: readonly string[], limits: BatchLimits): string[] {
+  const head = `INSERT INTO ${target.from} (${target.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) VALUES `;
+  return pack(tuples, head, '', ', ', limits);
+}
+
 export function deleteStatements(target: TableSide, keys: ReadonlyArray<readonly RowValue[]>, limits: BatchLimits): string[] {
   const statements: string[] = [];
   const perStatement = Math.max(1, Math.min(limits.rows, 1000));
