@@ -1,3 +1,5 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { columnClass } from '../core/column-class.js';
 import type { RowValue } from '../core/row-value.js';
 import { mapWithLimit } from './async-pool.js';
 import type { KeyRange } from './key-range.js';
@@ -81,15 +83,7 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     await mapWithLimit(differing, options.parallel ?? 1, ({ sub, s, t }) => bisect(sub, s, t));
   };
 
-  let after: RowValue[] | undefined;
-  let nextEnd = nextChunkEnd(source, undefined, options.chunkRows);
-  for (;;) {
-    const upTo = await nextEnd;
-    const range: KeyRange = { ...(after === undefined ? {} : { after }), ...(upTo === undefined ? {} : { upTo }) };
-    if (upTo !== undefined) {
-      nextEnd = nextChunkEnd(source, upTo, options.chunkRows);
-      nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
-    }
+  const compareChunk = async (range: KeyRange): Promise<void> => {
     const [onSource, onTarget] = await Promise.all([hashRange(source, range), hashRange(target, range)]);
     stats.chunks++;
     stats.sourceRows += onSource.count;
@@ -99,8 +93,68 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
       await bisect(range, onSource, onTarget);
     }
     options.onProgress?.(onSource.count);
+  };
+
+  const ranges = await integerKeyRanges(source, target, options.chunkRows);
+  if (ranges !== undefined) {
+    // Known ranges need no walk over the key: two chunks in flight keep both servers busy.
+    await mapWithLimit(ranges, 2, async (range) => {
+      if (options.stopRequested?.() !== true) await compareChunk(range);
+    });
+    return { differences, stats };
+  }
+
+  let after: RowValue[] | undefined;
+  let nextEnd = nextChunkEnd(source, undefined, options.chunkRows);
+  for (;;) {
+    const upTo = await nextEnd;
+    const range: KeyRange = { ...(after === undefined ? {} : { after }), ...(upTo === undefined ? {} : { upTo }) };
+    if (upTo !== undefined) {
+      nextEnd = nextChunkEnd(source, upTo, options.chunkRows);
+      nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
+    }
+    await compareChunk(range);
     if (upTo === undefined || options.stopRequested?.() === true) break;
     after = upTo;
   }
   return { differences, stats };
+}
+
+/**
+ * Chunks of a single-column integer key by value: (min, max) over both servers split into ranges of
+ * equal width, about `chunkRows` rows each by the source's row estimate, the first and last open-ended
+ * so no row outside [min, max] escapes. Undefined for other keys (they are walked instead).
+ */
+async function integerKeyRanges(source: TableSide, target: TableSide, chunkRows: number): Promise<KeyRange[] | undefined> {
+  const [sourceKey] = source.keyColumns;
+  const [targetKey] = target.keyColumns;
+  if (source.keyColumns.length !== 1 || sourceKey === undefined || targetKey === undefined) return undefined;
+  if (columnClass(sourceKey) !== 'integer' || columnClass(targetKey) !== 'integer') return undefined;
+  const [a, b] = await Promise.all([keyBounds(source), keyBounds(target)]);
+  const bounds = [a, b].filter((x): x is { min: bigint; max: bigint } => x !== undefined);
+  if (bounds.length === 0) return [{}];
+  const min = bounds.reduce((m, x) => (x.min < m ? x.min : m), bounds[0]?.min ?? 0n);
+  const max = bounds.reduce((m, x) => (x.max > m ? x.max : m), bounds[0]?.max ?? 0n);
+  // The server's row estimate can be 0 right after a bulk load; then assume dense keys (the span).
+  const span = max - min + 1n;
+  const estimated = BigInt(Math.max(source.schema.rowsEstimate ?? 0, target.schema.rowsEstimate ?? 0));
+  const rows = estimated > 0n && estimated < span ? estimated : span;
+  const chunks = rows / BigInt(chunkRows) + 1n;
+  const width = (max - min) / chunks + 1n;
+  const ranges: KeyRange[] = [];
+  for (let start = min - 1n; start < max; start += width) {
+    const end = start + width;
+    ranges.push({
+      ...(ranges.length === 0 ? {} : { after: [start.toString()] }),
+      ...(end >= max ? {} : { upTo: [end.toString()] }),
+    });
+    if (end >= max) break;
+  }
+  return ranges;
+}
+
+async function keyBounds(side: TableSide): Promise<{ min: bigint; max: bigint } | undefined> {
+  const [row] = (await side.pool.query<RowDataPacket[]>(`SELECT MIN(${side.sql.keyList}) AS lo, MAX(${side.sql.keyList}) AS hi FROM ${side.from}`))[0];
+  if (row?.lo === null || row?.lo === undefined) return undefined;
+  return { min: BigInt(String(row.lo)), max: BigInt(String(row.hi)) };
 }
