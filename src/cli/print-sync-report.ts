@@ -14,11 +14,13 @@ export function formatSyncReport(report: SyncRunReport, verb: 'sync' | 'reconcil
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   for (const t of report.tables) if (t.reason !== undefined) out.push(`  ${t.table}: ${t.reason}`);
   const sum = (pick: (t: TableOutcome) => number): number => report.tables.reduce((acc, t) => acc + pick(t), 0);
-  const differing = sum((t) => (t.reason === undefined ? t.missing + t.extra + t.changed : 0));
+  const copied = sum((t) => (t.reason === undefined && t.method === 'copy' ? t.missing : 0));
+  const differing = sum((t) => (t.reason === undefined && t.method === 'diff' ? t.missing + t.extra + t.changed : 0));
   const problems = report.tables.filter((t) => t.reason !== undefined).length;
   out.push('');
   const what = verb === 'sync' ? (dryRun ? 'dry run: nothing written' : 'target updated') : dryRun ? 'read-only' : 'repaired';
-  out.push(`${report.tables.length} tables in ${report.seconds.toFixed(1)} s (${what}): ${differing} rows differ${problems > 0 ? `, ${problems} table${problems > 1 ? 's' : ''} not handled` : ''}`);
+  const counts = [copied > 0 ? `${copied} rows ${dryRun ? 'to copy' : 'copied'}` : undefined, `${differing} rows differ`];
+  out.push(`${report.tables.length} tables in ${report.seconds.toFixed(1)} s (${what}): ${counts.filter(Boolean).join(', ')}${problems > 0 ? `, ${problems} table${problems > 1 ? 's' : ''} not handled` : ''}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -51,7 +51,8 @@ export async function runEngine(request: EngineRequest): Promise<SyncRunReport> 
         progress.finish(outcome.table);
         const { statements: _statements, ...fields } = outcome as typeof outcome & { statements?: string[] };
         if (outcome.status === 'error') logger.error(fields, 'table failed');
-        else logger.info(fields, 'table done');
+        // The summary table reports every table; per-table lines would also break the progress bars.
+        else logger.debug(fields, 'table done');
       },
       stopRequested: () => stopping,
     });
