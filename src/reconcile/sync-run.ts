@@ -125,8 +125,11 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
       ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
     });
   } catch (error) {
-    const failure = error instanceof ScscError ? error : classifyMysqlError(error, `table ${schema.name}`);
-    return { table: schema.name, status: 'error', reason: `${failure.message}${writeDeniedHint(error, options)}`, error: failure.code };
+    // The outcome already names the table: a server's own message reads best on its own.
+    const failure = error instanceof ScscError ? error : classifyMysqlError(error, 'server');
+    const serverMessage = (error as { sqlMessage?: string } | undefined)?.sqlMessage;
+    const reason = failure.code === 'SQL_FAILED' && serverMessage !== undefined ? serverMessage : failure.message;
+    return { table: schema.name, status: 'error', reason: `${reason}${writeDeniedHint(error, options)}`, error: failure.code };
   }
 }
 
