@@ -46,8 +46,12 @@ export async function openSessionPool(url: DatabaseUrl, options: SessionPoolOpti
     multipleStatements: false,
   };
   const pool = mysql.createPool(poolOptions);
+  // A connection whose session settings failed would compare TIMESTAMPs in another time zone or
+  // write under another sql_mode: it is destroyed, and the query waiting for it fails.
   pool.pool.on('connection', (connection) => {
-    connection.query(settings);
+    connection.query(settings, (error: unknown) => {
+      if (error !== null && error !== undefined) connection.destroy();
+    });
   });
   try {
     await pool.query('SELECT 1');

@@ -1,32 +1,28 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Row, RowValue } from '../core/row-value.js';
-import { exactValueSql } from './canonical-row-sql.js';
+import type { RowValue } from '../core/row-value.js';
 import { keyInSql, keyRangeSql, type KeyRange } from './key-range.js';
 import { valuesTupleSql } from './tuple-sql.js';
-import type { TableSide } from './table-side.js';
+import { keyOf, type TableSide } from './table-side.js';
 
-/** SELECT list reading every compared column exactly, under positional aliases c0..cn. */
-function selectList(side: TableSide): string {
-  return side.columns.map((c, i) => `${exactValueSql(c, side.flavour)} AS c${i}`).join(', ');
-}
-
-function toRow(side: TableSide, packet: RowDataPacket): Row {
-  const row: Row = {};
-  side.columns.forEach((c, i) => {
-    row[c.name] = packet[`c${i}`] as RowValue;
-  });
-  return row;
-}
-
-/** Full rows for a set of keys, read in batches of `batch` keys. */
-export async function fetchRowsByKeys(side: TableSide, keys: ReadonlyArray<readonly RowValue[]>, batch = 500): Promise<Row[]> {
-  const rows: Row[] = [];
+/**
+ * The source's rows for a set of keys, rendered by the server as VALUES tuples in side.columns order
+ * (see tuple-sql.ts), read in batches of `batch` keys.
+ */
+export async function fetchTuplesByKeys(side: TableSide, keys: ReadonlyArray<readonly RowValue[]>, batch = 500): Promise<string[]> {
+  const tuple = valuesTupleSql(side.columns, side.flavour);
+  const tuples: string[] = [];
   for (let i = 0; i < keys.length; i += batch) {
     const slice = keys.slice(i, i + batch);
-    const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${selectList(side)} FROM ${side.from} WHERE ${keyInSql(side.keyColumns, slice)}`);
-    for (const packet of result) rows.push(toRow(side, packet));
+    const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${tuple} AS _scsc_tuple FROM ${side.from} WHERE ${keyInSql(side.keyColumns, slice)}`);
+    for (const packet of result) tuples.push(tupleText(packet));
   }
-  return rows;
+  return tuples;
+}
+
+/** A tuple holding hex literals may come back as bytes; it is ASCII and utf8mb4 text either way. */
+function tupleText(packet: RowDataPacket): string {
+  const value = packet._scsc_tuple as string | Buffer;
+  return typeof value === 'string' ? value : value.toString('utf8');
 }
 
 /** Which of these keys exist on a side (used to confirm a row is really absent before deleting). */
@@ -35,7 +31,7 @@ export async function existingKeys(side: TableSide, keys: ReadonlyArray<readonly
   for (let i = 0; i < keys.length; i += batch) {
     const slice = keys.slice(i, i + batch);
     const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${side.sql.keySelect} FROM ${side.from} WHERE ${keyInSql(side.keyColumns, slice)}`);
-    for (const packet of result) found.push(side.keyColumns.map((_, k) => packet[`k${k}`] as RowValue));
+    for (const packet of result) found.push(keyOf(side, packet));
   }
   return found;
 }
@@ -56,14 +52,10 @@ export async function* readTuplePages(side: TableSide, range: KeyRange, maxRows:
     const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${tuple} AS _scsc_tuple, ${side.sql.keySelect} FROM ${side.from}
       WHERE ${keyRangeSql(side.keyColumns, page)} ORDER BY ${side.sql.keyList} LIMIT ${pageRows}`);
     if (result.length === 0) return;
-    // A tuple holding hex literals may come back as bytes; it is ASCII and utf8mb4 text either way.
-    const tuples = result.map((packet) => {
-      const value = packet._scsc_tuple as string | Buffer;
-      return typeof value === 'string' ? value : value.toString('utf8');
-    });
+    const tuples = result.map(tupleText);
     yield tuples;
     const last = result[result.length - 1] as RowDataPacket;
-    after = side.keyColumns.map((_, k) => last[`k${k}`] as RowValue);
+    after = keyOf(side, last);
     if (result.length < pageRows) return;
     seenRows += tuples.length;
     seenBytes += tuples.reduce((sum, t) => sum + t.length, 0);

@@ -36,7 +36,7 @@ export interface SyncRunOptions {
 
 export type TableOutcome =
   | (TableReport & { error?: undefined; reason?: undefined })
-  | { table: string; status: 'refused' | 'missing-on-target' | 'error'; reason: string; error?: string };
+  | { table: string; status: 'refused' | 'missing-on-target' | 'error' | 'stopped'; reason: string; error?: string };
 
 export interface SyncRunReport {
   source: string;
@@ -100,6 +100,7 @@ interface RunContext {
 
 async function runOne(schema: TableSchema, existing: TableSchema | undefined, context: RunContext): Promise<TableOutcome> {
   const { options } = context;
+  if (options.stopRequested?.() === true) return { table: schema.name, status: 'stopped', reason: 'not started: the run was interrupted' };
   try {
     let targetSchema = existing;
     if (targetSchema === undefined) {

@@ -113,8 +113,9 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
       nextEnd = nextChunkEnd(source, upTo, options.chunkRows);
       nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
     }
+    if (options.stopRequested?.() === true) break;
     await compareChunk(range);
-    if (upTo === undefined || options.stopRequested?.() === true) break;
+    if (upTo === undefined) break;
     after = upTo;
   }
   return { differences, stats };
@@ -139,7 +140,9 @@ async function integerKeyRanges(source: TableSide, target: TableSide, chunkRows:
   const span = max - min + 1n;
   const estimated = BigInt(Math.max(source.schema.rowsEstimate ?? 0, target.schema.rowsEstimate ?? 0));
   const rows = estimated > 0n && estimated < span ? estimated : span;
-  const chunks = rows / BigInt(chunkRows) + 1n;
+  // Sparse keys with no estimate (span ~2^64) must not turn into billions of ranges: past the cap a
+  // range simply holds more rows, and bisection splits the ones that differ.
+  const chunks = min64(rows / BigInt(chunkRows) + 1n, MAX_CHUNKS);
   const width = (max - min) / chunks + 1n;
   const ranges: KeyRange[] = [];
   for (let start = min - 1n; start < max; start += width) {
@@ -151,6 +154,12 @@ async function integerKeyRanges(source: TableSide, target: TableSide, chunkRows:
     if (end >= max) break;
   }
   return ranges;
+}
+
+const MAX_CHUNKS = 10_000n;
+
+function min64(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }
 
 async function keyBounds(side: TableSide): Promise<{ min: bigint; max: bigint } | undefined> {

@@ -1,9 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { keyString, type Row, type RowValue } from '../core/row-value.js';
+import { keyString, type RowValue } from '../core/row-value.js';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
-import { deleteStatements, insertStatements, insertTupleStatements, type BatchLimits } from '../sink/row-statements.js';
+import { deleteStatements, insertTupleStatements, type BatchLimits } from '../sink/row-statements.js';
 import { WHOLE_TABLE } from './key-range.js';
-import { existingKeys, fetchRowsByKeys, readTuplePages } from './row-fetcher.js';
+import { existingKeys, fetchTuplesByKeys, readTuplePages } from './row-fetcher.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -66,8 +66,8 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     return report;
   }
 
-  const rows = await fetchRowsByKeys(source, [...differences.missing, ...rewrite]);
-  const plan = planWrites(target, table, options, { extra, rewrite, rows });
+  const tuples = await fetchTuplesByKeys(source, [...differences.missing, ...rewrite]);
+  const plan = planWrites(target, table, options, { extra, rewrite, tuples });
   if (options.collectSql) report.statements = printable(plan, options);
   if (options.apply) {
     const completed = plan.atomic ? await executeAtomically(target, plan.statements, options.stopRequested) : await execute(target, plan.statements, options.stopRequested);
@@ -93,10 +93,10 @@ interface WritePlan {
  * rows about to be re-inserted run with FK checks off, else ON DELETE CASCADE / SET NULL would wipe
  * or orphan their children on the target.
  */
-function planWrites(target: TableSide, table: PairedTable, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; rows: Row[] }): WritePlan {
-  const { extra, rewrite, rows } = writes;
+function planWrites(target: TableSide, table: PairedTable, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; tuples: string[] }): WritePlan {
+  const { extra, rewrite, tuples } = writes;
   if (!table.otherUniqueKeys) {
-    return { atomic: false, statements: [...deleteStatements(target, extra, options.batch), ...insertStatements(target, rows, options.batch, 'upsert')] };
+    return { atomic: false, statements: [...deleteStatements(target, extra, options.batch), ...insertTupleStatements(target, tuples, options.batch, 'upsert')] };
   }
   const shieldChildren = options.keepFkChecks === true && rewrite.length > 0;
   return {
@@ -106,7 +106,7 @@ function planWrites(target: TableSide, table: PairedTable, options: TableRunOpti
       ...deleteStatements(target, rewrite, options.batch),
       ...(shieldChildren ? ['SET SESSION foreign_key_checks = 1'] : []),
       ...deleteStatements(target, extra, options.batch),
-      ...insertStatements(target, rows, options.batch, 'insert'),
+      ...insertTupleStatements(target, tuples, options.batch, 'insert'),
     ],
   };
 }
@@ -132,33 +132,44 @@ const COPY_WRITERS = 3;
 
 async function copyTable(source: TableSide, target: TableSide, options: TableRunOptions, report: TableReport): Promise<TableReport> {
   report.method = 'copy';
+  if (!options.apply && !options.collectSql) {
+    // A plain dry run only needs the count, not the rows.
+    const [rows] = await source.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${source.from}`);
+    report.sourceRows = report.missing = Number(rows[0]?.n ?? 0);
+    report.status = report.missing === 0 ? 'equal' : 'differs';
+    return report;
+  }
   const inFlight = new Set<Promise<unknown>>();
-  const write = async (sql: string): Promise<void> => {
-    while (inFlight.size >= COPY_WRITERS) await Promise.race(inFlight);
-    const statement = target.pool.query(sql).finally(() => inFlight.delete(statement));
-    statement.catch(() => undefined); // a failure surfaces through race() or the final allSettled below
-    inFlight.add(statement);
-  };
+  // The first failed INSERT, kept until it is reported: a settled statement leaves inFlight at once.
   let failure: unknown;
+  const write = async (sql: string): Promise<void> => {
+    while (inFlight.size >= COPY_WRITERS && failure === undefined) await Promise.race(inFlight);
+    if (failure !== undefined) return;
+    const statement = target.pool.query(sql).then(
+      () => undefined,
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+    inFlight.add(statement);
+    void statement.finally(() => inFlight.delete(statement));
+  };
   try {
     for await (const page of readTuplePages(source, WHOLE_TABLE, Math.max(options.batch.rows, 2000))) {
+      if (options.stopRequested?.() === true || failure !== undefined) break;
       const statements = insertTupleStatements(target, page, options.batch);
       if (options.collectSql) report.statements.push(...statements);
-      for (const sql of statements) {
-        if (options.stopRequested?.() === true) break;
-        if (options.apply) await write(sql);
-      }
+      if (options.apply) for (const sql of statements) await write(sql);
       report.sourceRows += page.length;
       report.missing += page.length;
       options.onProgress?.(page.length);
-      if (options.stopRequested?.() === true) break;
     }
   } catch (error) {
-    failure = error;
+    failure ??= error;
   }
-  // Every statement already sent completes (or fails) before the table is reported or an error leaves.
-  const failed = (await Promise.allSettled([...inFlight])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure !== undefined || failed !== undefined) throw failure ?? failed?.reason;
+  // Every statement already sent completes before the table is reported or an error leaves.
+  await Promise.all([...inFlight]);
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('bulk copy failed', { cause: failure });
   if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
   report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
   return report;

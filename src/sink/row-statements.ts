@@ -1,6 +1,5 @@
-import type { Row, RowValue } from '../core/row-value.js';
+import type { RowValue } from '../core/row-value.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
-import { sqlLiteral } from '../mysql/sql-literal.js';
 import { keyInSql } from '../reconcile/key-range.js';
 import type { TableSide } from '../reconcile/table-side.js';
 
@@ -12,10 +11,11 @@ export interface BatchLimits {
 }
 
 /**
- * Multi-row statements for a target table, each within the row and byte limits: one statement is
- * one atomic write, so an interrupted run never leaves half a batch behind.
+ * Multi-row INSERTs (or upserts) from ready `(v1, v2, ...)` tuples in target.columns order (the
+ * source server renders them, see reconcile/tuple-sql.ts), each within the row and byte limits: one
+ * statement is one atomic write, so an interrupted run never leaves half a batch behind.
  */
-export function insertStatements(target: TableSide, rows: readonly Row[], limits: BatchLimits, mode: 'insert' | 'upsert'): string[] {
+export function insertTupleStatements(target: TableSide, tuples: readonly string[], limits: BatchLimits, mode: 'insert' | 'upsert' = 'insert'): string[] {
   const names = target.columns.map((c) => quoteIdentifier(c.name));
   const head = `INSERT INTO ${target.from} (${names.join(', ')}) VALUES `;
   let tail = '';
@@ -24,14 +24,7 @@ export function insertStatements(target: TableSide, rows: readonly Row[], limits
       ? ` AS _scsc_new ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = _scsc_new.${n}`).join(', ')}`
       : ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
   }
-  const tuples = rows.map((row) => `(${target.columns.map((c) => sqlLiteral(c, row[c.name] ?? null)).join(', ')})`);
   return pack(tuples, head, tail, ', ', limits);
-}
-
-/** Plain multi-row INSERTs from ready `(v1, v2, ...)` tuples in target.columns order (bulk copy). */
-export function insertTupleStatements(target: TableSide, tuples: readonly string[], limits: BatchLimits): string[] {
-  const head = `INSERT INTO ${target.from} (${target.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) VALUES `;
-  return pack(tuples, head, '', ', ', limits);
 }
 
 export function deleteStatements(target: TableSide, keys: ReadonlyArray<readonly RowValue[]>, limits: BatchLimits): string[] {

@@ -190,4 +190,33 @@ describe('scsc sync: bad input and options', { skip: servers.skip }, () => {
     assert.deepEqual(statuses(relaxed.report), { child: 'copied' });
     assert.equal(Number(((await servers.target.sql('SELECT COUNT(*) AS n FROM c_fk.child')) as Array<{ n: string }>)[0]?.n), 1);
   });
+
+  it('columns whose names differ only in case on the two sides get the source values (copy and repair)', async () => {
+    await servers.source.sql(`CREATE DATABASE c_case; CREATE TABLE c_case.t (id INT PRIMARY KEY, Email VARCHAR(20), Note TEXT);
+      INSERT INTO c_case.t VALUES (1, 'a@x', 'one'), (2, 'b@x', NULL);`);
+    await servers.target.sql(`CREATE DATABASE c_case; CREATE TABLE c_case.t (id INT PRIMARY KEY, email VARCHAR(20), note TEXT)`);
+    const copied = await sync('c_case');
+    assert.equal(copied.code, 0, JSON.stringify(copied.report.tables));
+    assert.deepEqual(await servers.target.sql('SELECT id, email, note FROM c_case.t ORDER BY id'), [
+      { id: 1, email: 'a@x', note: 'one' }, { id: 2, email: 'b@x', note: null },
+    ]);
+    await servers.target.sql("UPDATE c_case.t SET email = 'stale', note = 'stale'");
+    const repaired = await sync('c_case');
+    assert.equal(repaired.code, 0, JSON.stringify(repaired.report.tables));
+    assert.deepEqual(statuses(repaired.report), { t: 'synced' });
+    assert.deepEqual(await servers.target.sql('SELECT id, email, note FROM c_case.t ORDER BY id'), [
+      { id: 1, email: 'a@x', note: 'one' }, { id: 2, email: 'b@x', note: null },
+    ]);
+  });
+
+  it('a bulk copy whose INSERT fails part-way reports the error (exit 4), never "copied"', async () => {
+    await servers.source.sql(`CREATE DATABASE c_fail; CREATE TABLE c_fail.t (id INT PRIMARY KEY, v VARCHAR(50));
+      USE c_fail; INSERT INTO c_fail.t SELECT seq, 'ok' FROM seq_1_to_20000; UPDATE c_fail.t SET v = REPEAT('x', 40) WHERE id = 15000;`);
+    await servers.target.sql('CREATE DATABASE c_fail; CREATE TABLE c_fail.t (id INT PRIMARY KEY, v VARCHAR(10))');
+    const result = await sync('c_fail', '--batch-size', '500');
+    assert.equal(result.code, 4, JSON.stringify(result.report.tables));
+    const table = result.report.tables.find((t) => t.table === 't');
+    assert.equal(table?.status, 'error');
+    assert.match(table?.reason ?? '', /too long/i);
+  });
 });

@@ -52,6 +52,7 @@ table equal; --detector off always runs; --dry-run always plans and stores nothi
       }
       const failed = report.tables.some((t) => t.status === 'error');
       if (gate !== undefined && !failed && allEqual(report, true)) await gate.commit();
-      context.exitCode = failed ? 4 : config.dryRun ? (report.tables.every((t) => t.reason === undefined) ? 0 : 1) : allEqual(report, true) ? 0 : 1;
+      const unfinished = report.tables.some((t) => t.reason !== undefined || t.status === 'stopped');
+      context.exitCode = failed ? 4 : config.dryRun ? (unfinished ? 1 : 0) : allEqual(report, true) ? 0 : 1;
     });
 }
