@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'mysql2/promise';
@@ -11,6 +9,7 @@ import { checkForChanges, type ChangeCheckRequest } from '../../src/detect/check
 import { readContentSignature } from '../../src/detect/content-signature.js';
 import { openConnection } from '../../src/mysql/open-connection.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
+import { tempDir } from '../env/temp-dir.js';
 
 const servers = mariaDbServersForTests({ logged: {}, unlogged: { binlog: false } });
 
@@ -27,7 +26,7 @@ INSERT INTO shop.\`we\`\`ird, name\` VALUES (1, 1);
 INSERT INTO shop.audit_log VALUES (1, 'x');
 `;
 
-const statePath = (): string => join(mkdtempSync(join(tmpdir(), 'scsc-detect-')), 'state.json');
+const statePath = (): string => join(tempDir('scsc-detect-'), 'state.json');
 
 describe('change signatures on a real server', { skip: servers.skip }, () => {
   let logged: Connection;

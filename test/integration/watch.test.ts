@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { mariaDbServersForTests } from '../env/mariadb.js';
+import { tempDir } from '../env/temp-dir.js';
 
 const ENTRY = fileURLToPath(new URL('../../src/cli/scsc.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -71,7 +71,7 @@ describe('scsc watch', { skip: servers.skip }, () => {
   ] as const;
   for (const { source, target, detector, json, signal } of cases) {
     it(`syncs every change of a source ${source === 'logged' ? 'with' : 'without'} binlog, then exits 0 on ${signal}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'scsc-watch-'));
+      const dir = tempDir('scsc-watch-');
       // The source is read by an account with a password: it must not reach the state file or the output.
       await servers[source].sql(`CREATE USER 'watcher'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON *.* TO 'watcher'@'%'`);
       const args = ['watch', '--source', servers[source].url('shop', 'watcher', PASSWORD), '--target', servers.target.url(target), '--interval', '1s',
@@ -128,7 +128,7 @@ describe('scsc watch', { skip: servers.skip }, () => {
 describe('scsc watch without a reachable source', () => {
   it('fails the first round with the connection error instead of retrying forever', async () => {
     const watch = startCli(['watch', '--source', 'mysql://u:gone-pw-3@127.0.0.1:1/a', '--target', 'mysql://u@127.0.0.1:1/b', '--interval', '1s'],
-      mkdtempSync(join(tmpdir(), 'scsc-watch-')));
+      tempDir('scsc-watch-'));
     const result = await Promise.race([watch.exited, delay(20_000).then(() => undefined)]);
     if (result === undefined) watch.child.kill('SIGKILL');
     assert.deepEqual(result, { code: 3, signal: null }, watch.output.stderr);

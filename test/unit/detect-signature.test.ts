@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { checkForChanges } from '../../src/detect/check-for-changes.js';
 import { describeSignatureChange, type Signature } from '../../src/detect/signature.js';
+import { tempDir } from '../env/temp-dir.js';
 
 const binlog = (position: string): Signature => ({ detector: 'binlog', position });
 const content = (tables: Record<string, string>): Signature => ({ detector: 'content', tables });
@@ -45,7 +45,7 @@ describe('describeSignatureChange', () => {
 
 describe('checkForChanges with --detector off', () => {
   it('always reports a change, connects to nothing and never writes the state file', async () => {
-    const statePath = join(mkdtempSync(join(tmpdir(), 'scsc-off-')), 'state.json');
+    const statePath = join(tempDir('scsc-off-'), 'state.json');
     const check = await checkForChanges({
       detector: 'off', statePath, include: [], exclude: [],
       source: parseDatabaseUrl('mysql://u@127.0.0.1:1/a', '--source'), target: parseDatabaseUrl('mysql://u@127.0.0.1:1/b', '--target'),

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { ScscError } from '../../src/core/scsc-error.js';
 import { readStateEntry, readStateFile, stateKey, writeStateEntry, type StateEntry } from '../../src/detect/state-file.js';
+import { tempDir as makeTempDir } from '../env/temp-dir.js';
 
 const SECRET = 'Zq8-state-pw';
 const source = parseDatabaseUrl(`mysql://app:${SECRET}@db1.example:3306/shop`, '--source');
@@ -15,7 +15,7 @@ const key = stateKey({ source, target, include: [], exclude: [] });
 const binlogEntry: StateEntry = { signature: { detector: 'binlog', position: 'server 1 gtid 0-1-42 binlog.000001:1234' }, updatedAt: '2025-01-01T00:00:00.000Z' };
 const contentEntry: StateEntry = { signature: { detector: 'content', tables: { orders: '123/abc', users: '456/def' } }, updatedAt: '2025-01-02T00:00:00.000Z' };
 
-const tempDir = (): string => mkdtempSync(join(tmpdir(), 'scsc-state-'));
+const tempDir = (): string => makeTempDir('scsc-state-');
 
 async function rejection(promise: Promise<unknown>): Promise<ScscError> {
   try {
