@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,10 +75,11 @@ async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> 
   const baseDir = await mkdtemp(join(tmpdir(), `scsc-${name.replace(/[^a-z0-9-]/gi, '')}-`));
   const dataDir = join(baseDir, 'data');
   const logPath = join(baseDir, 'error.log');
+  const tmpDir = join(baseDir, 'tmp');
   const lean = ['--innodb-log-file-size=8M', '--innodb-buffer-pool-size=64M'];
 
   try {
-    await installDataDir(installDb, dataDir, lean);
+    await installDataDir(installDb, dataDir, tmpDir, lean);
   } catch (error) {
     await rm(baseDir, { recursive: true, force: true });
     const output = `${(error as { stderr?: string }).stderr ?? ''}${(error as { stdout?: string }).stdout ?? ''}`.trim();
@@ -93,7 +94,7 @@ async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> 
   const args = [
     '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--socket=${join(baseDir, 'mysqld.sock')}`, `--pid-file=${join(baseDir, 'mysqld.pid')}`,
-    `--log-error=${logPath}`, `--server-id=${serverId}`, '--skip-name-resolve', '--performance-schema=OFF',
+    `--log-error=${logPath}`, `--tmpdir=${tmpDir}`, `--server-id=${serverId}`, '--skip-name-resolve', '--performance-schema=OFF',
     '--innodb-flush-log-at-trx-commit=2', '--max-allowed-packet=64M', '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_unicode_ci', ...lean,
     ...binlogArgs(options, baseDir),
@@ -122,10 +123,13 @@ async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> 
 }
 
 /** One retry: a bootstrap can fail transiently when several start at once on a loaded machine. */
-async function installDataDir(installDb: string, dataDir: string, lean: string[]): Promise<void> {
+async function installDataDir(installDb: string, dataDir: string, tmpDir: string, lean: string[]): Promise<void> {
+  // A private tmpdir: bootstraps running at once in the shared /tmp trip over each other's
+  // temporary tables ("Unknown table 'mysql.tmp_user_sys'").
+  await mkdir(tmpDir, { recursive: true });
   const args = [
     '--no-defaults', `--datadir=${dataDir}`, '--user=root', '--auth-root-authentication-method=normal',
-    '--skip-test-db', '--skip-name-resolve', ...lean,
+    '--skip-test-db', '--skip-name-resolve', `--tmpdir=${tmpDir}`, ...lean,
   ];
   try {
     await run(installDb, args);
