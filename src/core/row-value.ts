@@ -5,14 +5,6 @@
  */
 export type RowValue = string | Buffer | null;
 
-export type Row = Record<string, RowValue>;
-
-export function sameValue(a: RowValue, b: RowValue): boolean {
-  if (a === null || b === null) return a === b;
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return a.equals(b);
-}
-
 /** A stable map key for a row's key values (strings and bytes kept apart). */
 export function keyString(values: readonly RowValue[]): string {
   return values.map((v) => (v === null ? '\u0000N' : typeof v === 'string' ? `s${v.length}:${v}` : `b${v.toString('hex')}`)).join('\u0001');

@@ -12,11 +12,17 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** scsc's own bookkeeping tables (checkpoints and the like): never synced, hashed or checked. */
+export function isScscTable(table: string): boolean {
+  return table.startsWith('_scsc_');
+}
+
 export function tableFilter(include: readonly string[], exclude: readonly string[]): TableFilter {
   const includes = include.map(globToRegExp);
   const excludes = exclude.map(globToRegExp);
   return {
     matches(table) {
+      if (isScscTable(table)) return false;
       return (includes.length === 0 || includes.some((r) => r.test(table))) && !excludes.some((r) => r.test(table));
     },
     unknownIncludes(tables) {

@@ -8,6 +8,7 @@ import { readBinlogSignature } from './binlog-signature.js';
 import { readContentSignature } from './content-signature.js';
 import { describeSignatureChange, type Signature } from './signature.js';
 import { readStateEntry, stateKey, writeStateEntry } from './state-file.js';
+import { requireDatabases } from '../config/require-databases.js';
 
 export type DetectorSetting = (typeof DETECTORS)[number];
 
@@ -49,14 +50,10 @@ export async function checkForChanges(request: ChangeCheckRequest): Promise<Chan
     return { changed: true, detector: 'off', reason: 'change detection is off (--detector off)', commit: () => Promise.resolve() };
   }
   const { source, target, logger } = request;
-  if (source.database === undefined || target.database === undefined) {
-    throw new ScscError('URL_INVALID', `both URLs need a database (source ${source.display}, target ${target.display})`, {
-      fix: 'add the database to the URL path: mysql://user@host:3306/<database>',
-    });
-  }
+  const databases = requireDatabases(source, target);
   const key = stateKey({ source, target, include: request.include, exclude: request.exclude });
   const previous = await readStateEntry(request.statePath, key);
-  const { signature, note } = await readSignature(request, source.database);
+  const { signature, note } = await readSignature(request, databases.source);
   logger?.debug({ detector: signature.detector, signature, previous: previous?.signature }, 'change signature read');
 
   let changed = true;

@@ -31,7 +31,7 @@ export async function readContentSignature(
   const filter = tableFilter(include, exclude);
   const tableRows = await queryRows(db, `SELECT TABLE_NAME AS t FROM information_schema.TABLES
     WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME`, [database]);
-  const tables = tableRows.map((row) => str(row.t) ?? '').filter((name) => name !== '' && filter.matches(name) && !name.startsWith('_scsc_'));
+  const tables = tableRows.map((row) => str(row.t) ?? '').filter((name) => name !== '' && filter.matches(name));
   if (tables.length === 0) return { detector: 'content', tables: {} };
 
   const definitions = await columnDefinitionHashes(db, database, new Set(tables));

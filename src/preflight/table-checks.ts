@@ -1,4 +1,5 @@
 import type { SchemaDiff } from '../core/schema-diff.js';
+import { isScscTable } from '../core/table-filter.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { rowIdentityKey, type TableSchema } from '../core/table-schema.js';
 import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
@@ -24,7 +25,7 @@ const STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext
 export function tableFindings(tables: TableSchema[], role: ServerRole, intent: Intent, rowMetadataFull: boolean): Finding[] {
   const findings: Finding[] = [];
   for (const table of tables) {
-    if (table.name.startsWith('_scsc_')) continue;
+    if (isScscTable(table.name)) continue;
     if (rowIdentityKey(table) === undefined) {
       findings.push({
         check: 'table.no-key', severity: 'blocker', server: role, table: table.name,

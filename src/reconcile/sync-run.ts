@@ -1,5 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { DatabaseUrl } from '../config/database-url.js';
+import { requireDatabases } from '../config/require-databases.js';
 import { ScscError } from '../core/scsc-error.js';
 import { tableFilter } from '../core/table-filter.js';
 import type { TableSchema } from '../core/table-schema.js';
@@ -51,11 +52,7 @@ export interface SyncRunReport {
  */
 export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
   const started = Date.now();
-  if (options.source.database === undefined || options.target.database === undefined) {
-    throw new ScscError('URL_INVALID', `both URLs need a database (source ${options.source.display}, target ${options.target.display})`, {
-      fix: 'add the database to the URL path: mysql://user@host:3306/<database>',
-    });
-  }
+  const databases = requireDatabases(options.source, options.target);
   const connections = Math.max(2, options.workers * 2);
   const source = await openSessionPool(options.source, { role: 'source', connections });
   let target: Pool | undefined;
@@ -63,16 +60,16 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     target = await openSessionPool(options.target, { role: 'target', connections, keepFkChecks: options.keepFkChecks });
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(source), readServerInfo(target)]);
     const [sourceTables, targetTables] = await Promise.all([
-      introspectDatabase(source, options.source.database), introspectDatabase(target, options.target.database),
+      introspectDatabase(source, databases.source), introspectDatabase(target, databases.target),
     ]);
     const filter = tableFilter(options.include, options.exclude);
     const unknown = filter.unknownIncludes(sourceTables.map((t) => t.name));
     if (unknown.length > 0) {
-      throw new ScscError('CONFIG_INVALID', `--include names table${unknown.length > 1 ? 's' : ''} not on the source database ${options.source.database}: ${unknown.join(', ')}`, {
+      throw new ScscError('CONFIG_INVALID', `--include names table${unknown.length > 1 ? 's' : ''} not on the source database ${databases.source}: ${unknown.join(', ')}`, {
         fix: `check the spelling; the source has: ${sourceTables.slice(0, 20).map((t) => t.name).join(', ')}${sourceTables.length > 20 ? ', ...' : ''}`,
       });
     }
-    const selected = sourceTables.filter((t) => filter.matches(t.name) && !t.name.startsWith('_scsc_'));
+    const selected = sourceTables.filter((t) => filter.matches(t.name));
     const targetByName = new Map(targetTables.map((t) => [t.name, t]));
     const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
     const targetPool = target;

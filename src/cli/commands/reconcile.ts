@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { redactValue } from '../../core/redact.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
-import { allEqual, formatSyncReport } from '../print-sync-report.js';
+import { allEqual } from '../print-sync-report.js';
 import { runEngine } from '../run-engine.js';
+import { writeSyncOutput } from '../write-sync-output.js';
 
 export function registerReconcileCommand(program: Command, context: CliContext): void {
   const command = program
@@ -22,12 +22,10 @@ export function registerReconcileCommand(program: Command, context: CliContext):
         config, logger, apply: repair, collectSql: flags.printSql === true, bulkCopyWhenEmpty: false, createMissing: false,
       });
       const equal = allEqual(report, repair);
-      if (config.json) {
-        context.stdout.write(`${JSON.stringify(redactValue({ ok: equal, repaired: repair, ...report }), null, 2)}\n`);
-      } else {
-        if (flags.printSql === true) for (const t of report.tables) for (const sql of 'statements' in t ? t.statements : []) context.stdout.write(`${sql};\n`);
-        context.stdout.write(formatSyncReport(report, 'reconcile', !repair));
-      }
+      writeSyncOutput(context, report, {
+        verb: 'reconcile', json: config.json, printSql: flags.printSql === true, readOnly: !repair,
+        header: { ok: equal, repaired: repair },
+      });
       context.exitCode = report.tables.some((t) => t.status === 'error') ? 4 : equal ? 0 : 1;
     });
 }

@@ -5,8 +5,9 @@ import { checkForChanges } from '../../detect/check-for-changes.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
-import { allEqual, formatSyncReport } from '../print-sync-report.js';
+import { allEqual } from '../print-sync-report.js';
 import { runEngine } from '../run-engine.js';
+import { writeSyncOutput } from '../write-sync-output.js';
 
 export function registerSyncCommand(program: Command, context: CliContext): void {
   const command = program
@@ -44,12 +45,10 @@ table equal; --detector off always runs; --dry-run always plans and stores nothi
         config, logger, apply: !config.dryRun, collectSql: flags.printSql === true,
         bulkCopyWhenEmpty: true, createMissing: flags.createMissing === true,
       });
-      if (config.json) {
-        context.stdout.write(`${JSON.stringify(redactValue({ ok: allEqual(report, !config.dryRun), dryRun: config.dryRun, ...report }), null, 2)}\n`);
-      } else {
-        if (flags.printSql === true) for (const t of report.tables) for (const sql of 'statements' in t ? t.statements : []) context.stdout.write(`${sql};\n`);
-        context.stdout.write(formatSyncReport(report, 'sync', config.dryRun));
-      }
+      writeSyncOutput(context, report, {
+        verb: 'sync', json: config.json, printSql: flags.printSql === true, readOnly: config.dryRun,
+        header: { ok: allEqual(report, !config.dryRun), dryRun: config.dryRun },
+      });
       const failed = report.tables.some((t) => t.status === 'error');
       if (gate !== undefined && !failed && allEqual(report, true)) await gate.commit();
       const unfinished = report.tables.some((t) => t.reason !== undefined || t.status === 'stopped');
