@@ -2,8 +2,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { keyString, type RowValue } from '../core/row-value.js';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
 import { deleteStatements, insertTupleStatements, type BatchLimits } from '../sink/row-statements.js';
-import { WHOLE_TABLE } from './key-range.js';
-import { existingKeys, fetchTuplesByKeys, readTuplePages } from './row-fetcher.js';
+import { existingKeys, fetchTuplesByKeys } from './row-fetcher.js';
+import { copyTable } from './bulk-copy.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -125,54 +125,6 @@ function printable(plan: WritePlan, options: TableRunOptions): string[] {
 async function isEmpty(side: TableSide): Promise<boolean> {
   const [rows] = await side.pool.query<RowDataPacket[]>(`SELECT 1 FROM ${side.from} LIMIT 1`);
   return rows.length === 0;
-}
-
-/** INSERT statements of one copy kept in flight at once, on separate target connections. */
-const COPY_WRITERS = 3;
-
-async function copyTable(source: TableSide, target: TableSide, options: TableRunOptions, report: TableReport): Promise<TableReport> {
-  report.method = 'copy';
-  if (!options.apply && !options.collectSql) {
-    // A plain dry run only needs the count, not the rows.
-    const [rows] = await source.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${source.from}`);
-    report.sourceRows = report.missing = Number(rows[0]?.n ?? 0);
-    report.status = report.missing === 0 ? 'equal' : 'differs';
-    return report;
-  }
-  const inFlight = new Set<Promise<unknown>>();
-  // The first failed INSERT, kept until it is reported: a settled statement leaves inFlight at once.
-  let failure: unknown;
-  const write = async (sql: string): Promise<void> => {
-    while (inFlight.size >= COPY_WRITERS && failure === undefined) await Promise.race(inFlight);
-    if (failure !== undefined) return;
-    const statement = target.pool.query(sql).then(
-      () => undefined,
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    inFlight.add(statement);
-    void statement.finally(() => inFlight.delete(statement));
-  };
-  try {
-    for await (const page of readTuplePages(source, WHOLE_TABLE, Math.max(options.batch.rows, 2000))) {
-      if (options.stopRequested?.() === true || failure !== undefined) break;
-      const statements = insertTupleStatements(target, page, options.batch);
-      if (options.collectSql) report.statements.push(...statements);
-      if (options.apply) for (const sql of statements) await write(sql);
-      report.sourceRows += page.length;
-      report.missing += page.length;
-      options.onProgress?.(page.length);
-    }
-  } catch (error) {
-    failure ??= error;
-  }
-  // Every statement already sent completes before the table is reported or an error leaves.
-  await Promise.all([...inFlight]);
-  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('bulk copy failed', { cause: failure });
-  if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
-  report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
-  return report;
 }
 
 /** Runs statements one by one; each is atomic, and a stop request is honoured between statements. False when stopped. */
