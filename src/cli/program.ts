@@ -29,7 +29,7 @@ export function buildProgram(context: CliContext): Command {
   registerSyncCommand(program, context);
   registerReconcileCommand(program, context);
   registerWatchCommand(program, context);
-  registerReplicateCommand(program);
+  registerReplicateCommand(program, context);
   registerPublishCommand(program);
   registerApplyCommand(program);
   registerBidirectionalCommand(program);

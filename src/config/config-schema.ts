@@ -75,6 +75,7 @@ export const configInputSchema = z
     ddl: oneOf(DDL_POLICIES),
     conflict: text,
     metricsPort: integer(0, 65_535),
+    resnapshotOnPurge: boolean,
   })
   .partial()
   .strict();
@@ -110,6 +111,7 @@ export const resolvedConfigSchema = z.object({
   ddl: input.ddl.unwrap().default('apply'),
   conflict: input.conflict.unwrap().default('a-wins'),
   metricsPort: input.metricsPort,
+  resnapshotOnPurge: input.resnapshotOnPurge.unwrap().default(false),
 });
 
 export type ConfigValues = z.output<typeof resolvedConfigSchema>;
@@ -139,6 +141,7 @@ export const ACCEPTED_VALUES: Record<ConfigField, string> = {
   ddl: DDL_POLICIES.join(', '),
   conflict: 'a conflict policy such as a-wins or b-wins',
   metricsPort: 'a port number from 0 to 65535 (0 picks a free port)',
+  resnapshotOnPurge: 'true or false',
 };
 
 export const CONFIG_FIELDS = Object.keys(ACCEPTED_VALUES) as ConfigField[];

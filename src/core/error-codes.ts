@@ -75,6 +75,26 @@ export const ERROR_CODES = {
     cause: 'A statement failed on the server for a reason that is not a connection or login problem.',
     fix: 'Read the server message in the error; it usually names a missing privilege, table or column.',
   },
+  BINLOG_UNREADABLE: {
+    exit: 4,
+    cause: 'The source binlog cannot be streamed: the binlog is off, not in ROW format, or the account lacks REPLICATION SLAVE / REPLICATION CLIENT.',
+    fix: 'Run `scsc check --for replicate --source URL`: it names the server setting or grant to change.',
+  },
+  CHECKPOINT_PURGED: {
+    exit: 4,
+    cause: 'The position scsc must resume from is in a binlog file the source has already purged: changes in between are lost to the binlog.',
+    fix: 'Re-run with --resnapshot-on-purge (the target is re-compared and repaired by the hash-diff engine, then streaming resumes), and keep binlogs longer (binlog_expire_logs_seconds).',
+  },
+  DDL_STOPPED: {
+    exit: 4,
+    cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',
+    fix: 'Apply the same change to the target by hand and restart, or restart with --ddl apply.',
+  },
+  APPLY_FAILED: {
+    exit: 4,
+    cause: 'The target refused a batch for a reason that retrying does not cure (a missing column or table, a type or constraint the row does not fit, a missing privilege).',
+    fix: 'Read the server message; fix the target table (or its grants) so it matches the source, then restart: the batch is retried from its checkpoint.',
+  },
   SANDBOX_BINARY_MISSING: {
     exit: 4,
     cause: 'A throwaway MariaDB server was requested but mariadbd / mariadb-install-db are not installed.',

@@ -51,10 +51,10 @@ export async function readBinlogSignature(db: Queryable, database: string): Prom
   return { ok: true, signature: { detector: 'binlog', position: parts.join(' ') } };
 }
 
-type StatusResult = { ok: true; row: Row } | { ok: false; reason: string };
+export type StatusResult = { ok: true; row: Row } | { ok: false; reason: string };
 
 /** SHOW MASTER STATUS, or SHOW BINARY LOG STATUS where the former is gone (MySQL 8.4). */
-async function readMasterStatus(db: Queryable): Promise<StatusResult> {
+export async function readMasterStatus(db: Queryable): Promise<StatusResult> {
   let lastReason = 'not readable';
   for (const sql of ['SHOW MASTER STATUS', 'SHOW BINARY LOG STATUS']) {
     try {

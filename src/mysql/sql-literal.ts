@@ -32,6 +32,9 @@ export function sqlLiteral(column: ColumnSchema, value: RowValue): string {
       return /e/i.test(value) ? value : `${value}e0`;
     case 'bit':
       return checked(value, INTEGER, column);
+    case 'year':
+      // Unquoted: the number 0 is the year 0000, the string '0' is 2000.
+      return checked(value, INTEGER, column);
     default:
       return mysql.escape(value);
   }

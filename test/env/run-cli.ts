@@ -33,3 +33,25 @@ function cleanEnv(): NodeJS.ProcessEnv {
   }
   return env;
 }
+
+export interface RunningCli {
+  readonly child: ReturnType<typeof spawn>;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or 128 + signal number style 137 for SIGKILL). */
+  exited: Promise<number>;
+}
+
+/** Starts a long-running `scsc ARGS` (replicate, watch) in a child process; the caller stops it. */
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): RunningCli {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, ENTRY, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...cleanEnv(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 128))));
+  return { child, output: () => output, exited };
+}

@@ -9,7 +9,7 @@ import { findFreePort } from '../../src/sandbox/free-port.js';
 import { runCli, type CliResult } from '../env/run-cli.js';
 
 const DESIGN_COMMANDS = ['check', 'sync', 'reconcile', 'watch', 'replicate', 'publish', 'apply', 'bidirectional', 'status'];
-const BUILT = ['check', 'sync', 'reconcile', 'watch', 'demo'];
+const BUILT = ['check', 'sync', 'reconcile', 'watch', 'replicate', 'demo'];
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -65,9 +65,9 @@ describe('scsc command line', () => {
   });
 
   it('says in one line that a command is not built yet and exits non-zero', async () => {
-    const result = await runCli(['replicate', '--source', 'mysql://u@h/db', '--target', 'mysql://u@h/db2']);
+    const result = await runCli(['publish', '--source', 'mysql://u@h/db', '--kafka', 'localhost:9092']);
     assert.equal(result.code, 5);
-    assertOneLine(result, /^scsc: error NOT_IMPLEMENTED: scsc replicate is not built yet/);
+    assertOneLine(result, /^scsc: error NOT_IMPLEMENTED: scsc publish is not built yet/);
   });
 
   it('rejects an unknown option with exit 2 and one line', async () => {

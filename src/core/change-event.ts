@@ -1,0 +1,42 @@
+import type { Boundary, Position } from './position.js';
+import type { RowValue } from './row-value.js';
+
+/** A row as the binlog carries it: every column by name, exact values (see RowValue). */
+export type RowImage = Record<string, RowValue>;
+
+export type ChangeKind = 'insert' | 'update' | 'delete' | 'ddl' | 'truncate' | 'commit';
+
+/**
+ * One change read from the source, in source order. Row changes carry the full row images; `key`
+ * is the row's identity (primary key, else a NOT NULL unique key) in key-column order, taken from
+ * `before` for deletes and updates (an update that changes the key carries `newKey` too).
+ */
+export interface ChangeEvent {
+  kind: ChangeKind;
+  db: string;
+  table: string;
+  before?: RowImage;
+  after?: RowImage;
+  key?: RowValue[];
+  newKey?: RowValue[];
+  /** This change's own place. */
+  position: Position;
+  /** The boundary before its transaction: restarting there replays the whole transaction. */
+  resumeFrom: Boundary;
+  /** Server id of the server that first wrote the transaction. */
+  origin: number;
+  /** Source commit time, ms since the epoch (the binlog has whole seconds). */
+  commitTime: number;
+  /** DDL text (kind ddl / truncate). */
+  sql?: string;
+  /** Tables a DDL statement names, as [db, table] (kind ddl): RENAME names two. */
+  ddlTables?: Array<[string, string]>;
+  /** kind commit: the boundary right after the transaction. */
+  endsAt?: Boundary;
+  /** Approximate size in memory, for byte-bounded queues and batches. */
+  bytes: number;
+}
+
+export function isRowChange(event: ChangeEvent): boolean {
+  return event.kind === 'insert' || event.kind === 'update' || event.kind === 'delete';
+}

@@ -1,0 +1,34 @@
+/**
+ * Where a change sits in the source's binlog. A transaction starts at a boundary (`file`, `offset`:
+ * the end of the previous transaction, a place a binlog reader can restart from); `index` numbers
+ * the row changes inside it. `gtid` names the transaction when the server has one.
+ */
+export interface Position {
+  file: string;
+  offset: number;
+  index: number;
+  gtid?: string;
+}
+
+/** A transaction boundary: where a reader can start (index is always 0). */
+export type Boundary = Pick<Position, 'file' | 'offset'> & { gtid?: string };
+
+/** index of a transaction's commit: after every row change of it. */
+export const COMMIT_INDEX = 999_999_999;
+
+/**
+ * The position as a string whose plain string order is replication order: the binlog file's sequence
+ * number, the offset and the index, each zero-padded (file names like binlog.000123 outgrow six
+ * digits, so the number is padded, not the name).
+ */
+export function positionKey(position: Pick<Position, 'file' | 'offset'> & { index?: number }): string {
+  const match = /(\d+)$/.exec(position.file);
+  const sequence = (match?.[1] ?? '0').padStart(12, '0');
+  return `${sequence}:${String(position.offset).padStart(15, '0')}:${String(position.index ?? 0).padStart(9, '0')}`;
+}
+
+/** file:offset (index) for people. */
+export function describePosition(position: Pick<Position, 'file' | 'offset'> & { index?: number; gtid?: string }): string {
+  const gtid = position.gtid === undefined ? '' : ` gtid ${position.gtid}`;
+  return `${position.file}:${position.offset}${position.index === undefined || position.index === 0 ? '' : `#${position.index}`}${gtid}`;
+}

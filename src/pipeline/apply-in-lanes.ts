@@ -1,0 +1,172 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { ChangeEvent } from '../core/change-event.js';
+
+export interface LaneBatch {
+  lane: string;
+  events: ChangeEvent[];
+  /** A DDL barrier: applied alone, after every earlier change of every lane. */
+  barrier: boolean;
+}
+
+export interface ApplyInLanesOptions {
+  /** The lane of a change: its table (order kept per table), or one lane for transaction consistency. */
+  laneOf: (event: ChangeEvent) => string;
+  /** DDL: waits for every lane to drain, is applied alone, then the changes behind it flow again. */
+  isBarrier: (event: ChangeEvent) => boolean;
+  /** Greedy batch limits: a batch takes what is queued in its lane, up to these. */
+  maxRows: number;
+  maxBytes: number;
+  /** In transaction mode a batch ends only after a commit, so no source transaction is split. */
+  endsBatch?: (event: ChangeEvent) => boolean;
+  apply: (batch: LaneBatch) => Promise<void>;
+  /** Backpressure: called when queued bytes cross the high mark, and again below the low mark. */
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  pause: () => void;
+  resume: () => void;
+  /** Every change as it is queued (for the watermark). */
+  onQueued?: (event: ChangeEvent) => void;
+  /** Once true, no new batch starts: the stream completes when the batches in flight are done. */
+  stopping?: () => boolean;
+}
+
+interface Lane {
+  queue: ChangeEvent[];
+  busy: boolean;
+}
+
+/**
+ * Applies changes in per-lane order with lanes running in parallel: each lane writes one greedy
+ * batch at a time (wait for the first change, take what has queued up behind it within the limits).
+ * Emits every applied batch. A lane error ends the stream with it; completion waits for every lane.
+ *
+ * Lanes are plain queues rather than groupBy + mergeMap: a concurrency-limited mergeMap drops the
+ * changes of groups it has not subscribed to, and this also lets queued bytes drive backpressure.
+ */
+export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<ChangeEvent, LaneBatch> {
+  return (source) => new Observable<LaneBatch>((subscriber) => {
+    const lanes = new Map<string, Lane>();
+    let held: ChangeEvent[] = [];
+    let barrier: ChangeEvent | undefined;
+    let barrierRunning = false;
+    let queuedBytes = 0;
+    let paused = false;
+    let upstreamDone = false;
+    let failed = false;
+
+    const account = (delta: number): void => {
+      queuedBytes += delta;
+      if (!paused && queuedBytes >= options.highWaterBytes) {
+        paused = true;
+        options.pause();
+      } else if (paused && queuedBytes <= options.lowWaterBytes) {
+        paused = false;
+        options.resume();
+      }
+    };
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      subscriber.error(error);
+    };
+    const idle = (): boolean => [...lanes.values()].every((lane) => !lane.busy && lane.queue.length === 0);
+    const stopping = (): boolean => options.stopping?.() === true;
+    const maybeComplete = (): void => {
+      if (failed || !upstreamDone) return;
+      const drained = stopping() ? !barrierRunning && [...lanes.values()].every((lane) => !lane.busy) : barrier === undefined && held.length === 0 && idle();
+      if (drained) subscriber.complete();
+    };
+
+    const pump = (name: string, lane: Lane): void => {
+      if (lane.busy || lane.queue.length === 0 || failed || stopping()) return;
+      const batch = takeBatch(lane.queue, options);
+      if (batch === undefined) {
+        // Transaction mode waits for the rest of a transaction: the reader must not stay paused.
+        if (paused) {
+          paused = false;
+          options.resume();
+        }
+        return;
+      }
+      lane.busy = true;
+      const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
+      options.apply({ lane: name, events: batch, barrier: false }).then(() => {
+        lane.busy = false;
+        account(-bytes);
+        subscriber.next({ lane: name, events: batch, barrier: false });
+        pump(name, lane);
+        runBarrier();
+        maybeComplete();
+      }, fail);
+    };
+
+    const route = (event: ChangeEvent): void => {
+      if (barrier !== undefined) {
+        held.push(event);
+        return;
+      }
+      if (options.isBarrier(event)) {
+        barrier = event;
+        runBarrier();
+        return;
+      }
+      const name = options.laneOf(event);
+      let lane = lanes.get(name);
+      if (lane === undefined) {
+        lane = { queue: [], busy: false };
+        lanes.set(name, lane);
+      }
+      lane.queue.push(event);
+      pump(name, lane);
+    };
+
+    const runBarrier = (): void => {
+      const event = barrier;
+      if (event === undefined || barrierRunning || !idle() || failed || stopping()) return;
+      barrierRunning = true;
+      options.apply({ lane: '#barrier', events: [event], barrier: true }).then(() => {
+        barrierRunning = false;
+        barrier = undefined;
+        account(-event.bytes);
+        subscriber.next({ lane: '#barrier', events: [event], barrier: true });
+        const release = held;
+        held = [];
+        for (const next of release) route(next);
+        maybeComplete();
+      }, fail);
+    };
+
+    const subscription = source.subscribe({
+      next: (event) => {
+        options.onQueued?.(event);
+        account(event.bytes);
+        route(event);
+      },
+      error: fail,
+      complete: () => {
+        upstreamDone = true;
+        maybeComplete();
+      },
+    });
+    return () => subscription.unsubscribe();
+  });
+}
+
+function takeBatch(queue: ChangeEvent[], options: ApplyInLanesOptions): ChangeEvent[] | undefined {
+  let rows = 0;
+  let bytes = 0;
+  let end = 0;
+  let lastSafeEnd = 0;
+  while (end < queue.length) {
+    const event = queue[end] as ChangeEvent;
+    if (end > 0 && (rows >= options.maxRows || bytes + event.bytes > options.maxBytes) && (options.endsBatch === undefined || lastSafeEnd > 0)) break;
+    rows++;
+    bytes += event.bytes;
+    end++;
+    if (options.endsBatch === undefined || options.endsBatch(event)) lastSafeEnd = end;
+  }
+  // Transaction mode: never cut inside a source transaction (wait for its commit to arrive).
+  const take = options.endsBatch === undefined ? end : lastSafeEnd;
+  if (take === 0) return undefined;
+  return queue.splice(0, take);
+}

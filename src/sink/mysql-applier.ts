@@ -1,0 +1,158 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { ChangeEvent } from '../core/change-event.js';
+import { isRowChange } from '../core/change-event.js';
+import type { Boundary } from '../core/position.js';
+import { ScscError } from '../core/scsc-error.js';
+import { introspectDatabase } from '../mysql/schema-introspector.js';
+import type { Logger } from '../observability/logger.js';
+import { withRetry } from './apply-retry.js';
+import { rowChangeStatements } from './row-change-statements.js';
+import { targetTable, type TargetTable } from './target-table.js';
+
+export interface MysqlApplierOptions {
+  pool: Pool;
+  /** The target database (the URL's). */
+  database: string;
+  /** The source database: DDL naming it is rewritten to the target's. */
+  sourceDatabase: string;
+  checkpoints: CheckpointStore;
+  logger: Logger;
+  keepFkChecks: boolean;
+  upsertRowAlias: boolean;
+  limits: { rows: number; bytes: number };
+  ddl: 'apply' | 'stop';
+  stopped: () => boolean;
+}
+
+/** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
+const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
+export const DDL_LANE = '#ddl';
+
+/**
+ * Writes batches of row changes to the target, each batch and its lane's checkpoint in one
+ * transaction (so a restart neither loses nor repeats a change), retrying transient errors.
+ */
+export class MysqlApplier {
+  private tables = new Map<string, TargetTable | undefined>();
+
+  constructor(private readonly options: MysqlApplierOptions) {}
+
+  async refreshSchema(): Promise<void> {
+    const schemas = await introspectDatabase(this.options.pool, this.options.database);
+    this.tables = new Map(schemas.map((s) => [s.name, targetTable(s)]));
+  }
+
+  hasTable(name: string): boolean {
+    return this.tables.has(name);
+  }
+
+  /** Applies one lane's batch (row changes and TRUNCATEs in source order); returns the rows written. */
+  async applyBatch(lane: string, events: readonly ChangeEvent[], resume: Boundary): Promise<number> {
+    const last = events.at(-1);
+    if (last === undefined) return 0;
+    const statements: string[] = [];
+    let rows = 0;
+    for (const segment of segmentsByTable(events)) {
+      const table = this.table(segment.table);
+      statements.push(...rowChangeStatements(table, segment.events, {
+        ...this.options.limits,
+        upsertRowAlias: this.options.upsertRowAlias,
+        keepOrder: this.options.keepFkChecks || table.otherUniqueKeys,
+      }));
+      rows += segment.events.filter(isRowChange).length;
+    }
+    const commitTime = Math.max(...events.map((e) => e.commitTime));
+    const checkpoint = this.options.checkpoints.laneSql(lane, last.position, resume, commitTime, rows);
+    await this.transaction(lane, [...statements, checkpoint]);
+    return rows;
+  }
+
+  /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then records it. */
+  async applyDdl(event: ChangeEvent, resume: Boundary): Promise<void> {
+    const sql = this.rewriteDatabase(event.sql ?? '');
+    if (this.options.ddl === 'stop') {
+      throw new ScscError('DDL_STOPPED', `DDL on ${event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
+        fix: 'apply the same change to the target by hand, then restart with --ddl apply (a change already on the target is recognised and skipped); or restart with --ddl apply to let scsc apply it',
+        details: { sql: sql.slice(0, 2000) },
+      });
+    }
+    await withRetry(async () => {
+      try {
+        await this.options.pool.query(sql);
+      } catch (error) {
+        const errno = (error as { errno?: number }).errno;
+        if (errno === undefined || !ALREADY_APPLIED.has(errno)) throw error;
+        this.options.logger.warn({ sql: sql.slice(0, 200), reason: (error as Error).message }, 'DDL already applied on the target; skipped');
+      }
+    }, this.retryOptions(DDL_LANE)).catch((error: unknown) => {
+      throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
+    });
+    await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0)]);
+    await this.refreshSchema();
+  }
+
+  private table(name: string): TargetTable {
+    const table = this.tables.get(name);
+    if (table !== undefined) return table;
+    throw new ScscError('APPLY_FAILED', this.tables.has(name)
+      ? `target table ${this.options.database}.${name} has no primary key or NOT NULL unique key: its rows cannot be addressed`
+      : `target table ${this.options.database}.${name} does not exist`, {
+      fix: this.tables.has(name) ? 'add a primary key to the table on both servers' : `create it on the target (scsc sync --create-missing copies the source's definition), or --exclude ${name}`,
+    });
+  }
+
+  private async transaction(lane: string, statements: readonly string[]): Promise<void> {
+    await withRetry(async () => {
+      let connection: PoolConnection | undefined;
+      try {
+        connection = await this.options.pool.getConnection();
+        await connection.query('START TRANSACTION');
+        for (const sql of statements) await connection.query(sql);
+        await connection.query('COMMIT');
+        connection.release();
+      } catch (error) {
+        if (connection !== undefined) {
+          await connection.query('ROLLBACK').catch(() => undefined);
+          connection.destroy();
+        }
+        throw error;
+      }
+    }, this.retryOptions(lane)).catch((error: unknown) => {
+      if (error instanceof ScscError) throw error;
+      const message = (error as { sqlMessage?: string; message?: string }).sqlMessage ?? (error as Error).message;
+      throw new ScscError('APPLY_FAILED', `lane ${lane}: the target refused a batch: ${message}`, { cause: error, details: { errno: (error as { errno?: number }).errno } });
+    });
+  }
+
+  private retryOptions(lane: string): Parameters<typeof withRetry>[1] {
+    return {
+      firstMs: 200,
+      maxMs: 10_000,
+      stopped: this.options.stopped,
+      onRetry: (error, attempt, waitMs) => this.options.logger.warn({ lane, attempt, waitMs, err: (error as Error).message }, 'target write failed; retrying'),
+    };
+  }
+
+  private rewriteDatabase(sql: string): string {
+    const { sourceDatabase: from, database: to } = this.options;
+    if (from === to) return sql;
+    const quoted = `\`${from.replace(/`/g, '``')}\``;
+    const target = `\`${to.replace(/`/g, '``')}\``;
+    const plain = /^[\w$]+$/.test(from) ? new RegExp(`(^|[\\s(,])${from}\\s*\\.`, 'g') : undefined;
+    let result = sql.split(`${quoted}.`).join(`${target}.`);
+    if (plain !== undefined) result = result.replace(plain, `$1${target}.`);
+    return result;
+  }
+}
+
+function segmentsByTable(events: readonly ChangeEvent[]): Array<{ table: string; events: ChangeEvent[] }> {
+  const segments: Array<{ table: string; events: ChangeEvent[] }> = [];
+  for (const event of events) {
+    if (!isRowChange(event) && event.kind !== 'truncate') continue;
+    const current = segments.at(-1);
+    if (current?.table === event.table) current.events.push(event);
+    else segments.push({ table: event.table, events: [event] });
+  }
+  return segments;
+}

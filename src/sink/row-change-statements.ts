@@ -1,0 +1,127 @@
+import type { ChangeEvent, RowImage } from '../core/change-event.js';
+import { keyString, type RowValue } from '../core/row-value.js';
+import { sqlLiteral } from '../mysql/sql-literal.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
+import { keyInSql } from '../reconcile/key-range.js';
+import type { TargetTable } from './target-table.js';
+
+export interface StatementLimits {
+  rows: number;
+  bytes: number;
+  /** MySQL 8.0.19+: `AS new ON DUPLICATE KEY UPDATE c = new.c` instead of VALUES(c). */
+  upsertRowAlias: boolean;
+  /** Keep the source's order of writes (FK checks on, or other unique keys): no merging by key. */
+  keepOrder: boolean;
+}
+
+type Write = { kind: 'upsert'; key: RowValue[]; image: RowImage } | { kind: 'delete'; key: RowValue[] };
+
+/**
+ * The SQL that applies one table's row changes (in source order) to the target: multi-row upserts
+ * and batched deletes by key; a key change is a delete of the old key and an upsert of the new row;
+ * TRUNCATE becomes a DELETE of every row so that it commits with the checkpoint.
+ *
+ * Without FK checks and other unique keys only each key's last write matters: deletes first, then
+ * the upserts in the order of their last change. Otherwise writes keep the source's order, grouped
+ * into runs of the same kind.
+ */
+export function rowChangeStatements(table: TargetTable, events: readonly ChangeEvent[], limits: StatementLimits): string[] {
+  const statements: string[] = [];
+  let pending: Write[] = [];
+  const flush = (): void => {
+    statements.push(...writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits));
+    pending = [];
+  };
+  for (const event of events) {
+    if (event.kind === 'truncate') {
+      flush();
+      statements.push(`DELETE FROM ${table.from}`);
+      continue;
+    }
+    const before = event.before === undefined ? undefined : keyOf(table, event.before);
+    const after = event.after === undefined ? undefined : keyOf(table, event.after);
+    if (before !== undefined && (after === undefined || keyString(before) !== keyString(after))) pending.push({ kind: 'delete', key: before });
+    if (after !== undefined && event.after !== undefined) pending.push({ kind: 'upsert', key: after, image: event.after });
+  }
+  flush();
+  return statements;
+}
+
+function keyOf(table: TargetTable, image: RowImage): RowValue[] {
+  return table.keyColumns.map((c) => image[c.name] ?? findCaseInsensitive(image, c.name));
+}
+
+function findCaseInsensitive(image: RowImage, name: string): RowValue {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(image)) if (key.toLowerCase() === lower) return value;
+  return null;
+}
+
+function lastWritePerKey(writes: readonly Write[]): Write[] {
+  const last = new Map<string, Write>();
+  for (const write of writes) {
+    const id = keyString(write.key);
+    last.delete(id); // re-inserted at the end: upserts stay in the order of their last change
+    last.set(id, write);
+  }
+  const result = [...last.values()];
+  return [...result.filter((w) => w.kind === 'delete'), ...result.filter((w) => w.kind === 'upsert')];
+}
+
+/** Consecutive writes of one kind (and, for upserts, one column list) become one statement each. */
+function writeStatements(table: TargetTable, writes: readonly Write[], limits: StatementLimits): string[] {
+  const statements: string[] = [];
+  let run: Write[] = [];
+  let runShape = '';
+  const close = (): void => {
+    if (run.length === 0) return;
+    const first = run[0] as Write;
+    if (first.kind === 'delete') statements.push(...deletes(table, run.map((w) => w.key), limits));
+    else statements.push(...upserts(table, run as Array<Write & { kind: 'upsert' }>, limits));
+    run = [];
+  };
+  for (const write of writes) {
+    const shape = write.kind === 'delete' ? 'delete' : `upsert:${Object.keys(write.image).join('\u0000')}`;
+    if (shape !== runShape) {
+      close();
+      runShape = shape;
+    }
+    run.push(write);
+  }
+  close();
+  return statements;
+}
+
+function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits): string[] {
+  const statements: string[] = [];
+  const perStatement = Math.max(1, Math.min(limits.rows, 1000));
+  for (let i = 0; i < keys.length; i += perStatement) {
+    statements.push(`DELETE FROM ${table.from} WHERE ${keyInSql(table.keyColumns, keys.slice(i, i + perStatement))}`);
+  }
+  return statements;
+}
+
+function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>, limits: StatementLimits): string[] {
+  const first = writes[0]?.image ?? {};
+  const columns = Object.keys(first).map((name) => table.writable.get(name.toLowerCase())).filter((c) => c !== undefined);
+  const names = columns.map((c) => quoteIdentifier(c.name));
+  const head = `INSERT INTO ${table.from} (${names.join(', ')}) VALUES `;
+  const tail = limits.upsertRowAlias
+    ? ` AS _scsc_new ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = _scsc_new.${n}`).join(', ')}`
+    : ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
+  const statements: string[] = [];
+  let tuples: string[] = [];
+  let bytes = head.length + tail.length;
+  for (const { image } of writes) {
+    const tuple = `(${columns.map((c) => sqlLiteral(c, image[c.name] ?? findCaseInsensitive(image, c.name))).join(', ')})`;
+    if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + tuple.length + 2 > limits.bytes)) {
+      statements.push(head + tuples.join(', ') + tail);
+      tuples = [];
+      bytes = head.length + tail.length;
+    }
+    tuples.push(tuple);
+    bytes += tuple.length + 2;
+  }
+  if (tuples.length > 0) statements.push(head + tuples.join(', ') + tail);
+  return statements;
+}

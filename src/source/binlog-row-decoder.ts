@@ -1,0 +1,119 @@
+import { columnClass } from '../core/column-class.js';
+import type { RowImage } from '../core/change-event.js';
+import type { RowValue } from '../core/row-value.js';
+import { ScscError } from '../core/scsc-error.js';
+import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
+
+/** The parts of zongji's per-table cache that decide how row values are decoded. */
+export interface ZongjiTableEntry {
+  columns?: Array<{ name: string; charset: string | null; type: number }>;
+  columnSchemas: Array<{ COLUMN_NAME: string; COLUMN_TYPE: string; ENUM_VALUES?: string[]; SET_VALUES?: string[] }>;
+}
+
+const MYSQL_TYPE_BLOB = 252;
+const MYSQL_TYPE_GEOMETRY = 255;
+const UTF8 = new Set(['utf8mb4', 'utf8mb3', 'utf8', 'ascii']);
+/** iconv's one-byte-per-character decoding: zongji then hands over the stored bytes as a string. */
+const BYTES_AS_TEXT = 'binary';
+
+/** Text in a charset other than utf8 travels as its stored bytes. */
+function keepsBytes(column: ColumnSchema): boolean {
+  const kind = columnClass(column);
+  return (kind === 'text' || kind === 'json') && column.charset !== undefined && !UTF8.has(column.charset);
+}
+
+/**
+ * Corrects zongji's decoding of one table before its row events are read, from scsc's own
+ * introspection of the source (matched by column name):
+ * - GEOMETRY is decoded as a BLOB: zongji turns it into point objects, dropping the SRID and the
+ *   geometry kind; the raw bytes are the server's internal form, which it accepts back as is.
+ * - character columns take the charset the server reports: with binlog_row_metadata=FULL on
+ *   MariaDB the binlog's charset list is shifted by a GEOMETRY column (strings after it decode with
+ *   their neighbour's charset). utf8 columns decode to strings; other charsets travel as their
+ *   stored bytes (written back as hex literals), so no byte is lost to a JS decoder.
+ * - the declared type and the ENUM/SET value lists come from the server: zongji's own parse of
+ *   `enum('a,b','c''d')` splits on the comma inside a value, and FULL metadata cannot tell UUID and
+ *   INET6 from BINARY(16).
+ */
+export function patchTableEntry(entry: ZongjiTableEntry, table: TableSchema | undefined): void {
+  const byName = new Map((table?.columns ?? []).map((c) => [c.name.toLowerCase(), c]));
+  entry.columns?.forEach((column, i) => {
+    if (column.type === MYSQL_TYPE_GEOMETRY) {
+      column.type = MYSQL_TYPE_BLOB;
+      column.charset = null;
+      return;
+    }
+    const ours = byName.get(column.name.toLowerCase());
+    const schema = entry.columnSchemas[i];
+    if (ours === undefined || schema === undefined) return;
+    const kind = columnClass(ours);
+    if (kind === 'text' || kind === 'json') column.charset = keepsBytes(ours) ? BYTES_AS_TEXT : 'utf8mb4';
+    else if (kind === 'binary') column.charset = null;
+    schema.COLUMN_TYPE = ours.columnType.toLowerCase();
+    if (ours.dataType === 'enum') schema.ENUM_VALUES ??= enumValues(ours.columnType);
+    if (ours.dataType === 'set') schema.SET_VALUES ??= enumValues(ours.columnType);
+  });
+}
+
+/** The values of `enum('a,b','c''d')` / `set(...)`: quotes doubled inside, commas allowed. */
+export function enumValues(columnType: string): string[] {
+  const values: string[] = [];
+  const body = columnType.slice(columnType.indexOf('(') + 1, columnType.lastIndexOf(')'));
+  const quoted = /'((?:[^'\\]|''|\\.)*)'/g;
+  for (const match of body.matchAll(quoted)) {
+    values.push((match[1] ?? '').replace(/''/g, "'").replace(/\\(.)/g, (_, c: string) => (c === '\\' ? '\\' : c)));
+  }
+  return values;
+}
+
+/**
+ * One of zongji's decoded rows as exact RowValues (text for numbers and times, bytes for binary),
+ * for the columns of `table` that the row has. YEAR 0 arrives as 1900 (zongji adds 1900 to the
+ * stored byte), which no YEAR column can hold otherwise.
+ */
+export function toRowImage(row: Record<string, unknown>, table: TableSchema | undefined): RowImage {
+  const image: RowImage = {};
+  if (table === undefined) {
+    // A table created after the last schema read: values as decoded (nothing needs the YEAR fix yet).
+    for (const [name, value] of Object.entries(row)) image[name] = toRowValue(value, undefined, name);
+    return image;
+  }
+  for (const column of table.columns) {
+    if (!(column.name in row)) continue;
+    image[column.name] = toRowValue(row[column.name], column, column.name);
+  }
+  return image;
+}
+
+function toRowValue(value: unknown, column: ColumnSchema | undefined, name: string): RowValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && column !== undefined && keepsBytes(column)) return Buffer.from(value, 'latin1');
+  if (typeof value === 'string' && column?.dataType === 'time' && value.startsWith('-')) return negativeTime(value);
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
+  if (typeof value === 'number') {
+    if (column?.dataType === 'year' && value === 1900) return '0';
+    return String(value);
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  throw new ScscError('INTERNAL', `binlog value of ${name} (${column?.columnType ?? 'unknown type'}) decoded as ${value instanceof Date ? 'a Date' : typeof value}`);
+}
+
+/**
+ * zongji decodes a negative TIME without fraction (or with a zero fraction) from the one's
+ * complement of the stored value: it shows the fields of (value - 1 second) in packed form, then adds
+ * one to the seconds without carrying (-100:00:00 arrives as -99:63:64). The packed value is
+ * recovered and decoded again.
+ */
+export function negativeTime(text: string): string {
+  const match = /^-(\d+):(\d+):(\d+)(\.\d+)?$/.exec(text);
+  if (match === null || (match[4] !== undefined && /[1-9]/.test(match[4]))) return text;
+  const packed = ((Number(match[1]) << 12) | (Number(match[2]) << 6) | (Number(match[3]) - 1)) + 1;
+  const hours = packed >> 12;
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `-${pad(hours, hours > 99 ? 3 : 2)}:${pad((packed >> 6) & 63)}:${pad(packed & 63)}${match[4] ?? ''}`;
+}
+
+export function keyOfImage(image: RowImage, keyColumns: readonly string[]): RowValue[] {
+  return keyColumns.map((name) => image[name] ?? null);
+}

@@ -1,0 +1,183 @@
+import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
+import { Observable, type Subscriber } from 'rxjs';
+import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
+import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
+import type { ChangeEvent } from '../core/change-event.js';
+import { positionKey, type Boundary } from '../core/position.js';
+import { ScscError } from '../core/scsc-error.js';
+import type { Logger } from '../observability/logger.js';
+import { BinlogTransaction } from './binlog-transaction.js';
+import { patchTableEntry, type ZongjiTableEntry } from './binlog-row-decoder.js';
+import type { SourceSchemaCache } from './source-schema-cache.js';
+
+export interface BinlogSourceOptions {
+  url: DatabaseUrl;
+  /** The replica id scsc's binlog client announces; must differ from every server's server_id. */
+  serverId: number;
+  /** Only this database's tables are decoded. */
+  database: string;
+  /** Which of its tables are replicated (include/exclude). */
+  selects: (table: string) => boolean;
+  schemas: SourceSchemaCache;
+  logger: Logger;
+  /** Reconnect backoff after a dropped connection: first wait, then doubled up to the max. */
+  reconnectMs?: { first: number; max: number };
+}
+
+/** Seconds the server waits for a paused reader before dropping it (net_write_timeout). */
+const PAUSED_READER_TIMEOUT_S = 3600;
+/** The server sends a heartbeat after this long without events; silence for 3x means the link is dead. */
+const HEARTBEAT_S = 5;
+
+const FATAL_ERRNO: Record<number, 'CHECKPOINT_PURGED' | 'BINLOG_UNREADABLE'> = {
+  1236: 'CHECKPOINT_PURGED', // ER_MASTER_FATAL_ERROR_READING_BINLOG: purged file, or a position past the end
+  1227: 'BINLOG_UNREADABLE', // ER_SPECIFIC_ACCESS_DENIED_ERROR: no REPLICATION SLAVE
+  1045: 'BINLOG_UNREADABLE',
+  1381: 'BINLOG_UNREADABLE', // ER_NO_BINARY_LOGGING
+};
+
+/**
+ * The source's binlog as an Observable of ChangeEvents (zongji underneath), starting at a
+ * transaction boundary. A dropped connection is re-opened with backoff at the last boundary read;
+ * the changes of a transaction cut in half are not emitted twice. pause()/resume() hold the socket
+ * (backpressure): the server keeps the rest of the binlog until scsc reads it.
+ */
+export class BinlogSource {
+  private zongji: ZongJi | undefined;
+  private paused = false;
+
+  constructor(private readonly options: BinlogSourceOptions) {}
+
+  changes(from: Boundary): Observable<ChangeEvent> {
+    return new Observable<ChangeEvent>((subscriber) => {
+      let stopped = false;
+      let boundary: Boundary = from;
+      let lastEmitted = '';
+      let attempt = 0;
+      let watchdog: NodeJS.Timeout | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
+
+      const connect = (): void => {
+        const transaction = new BinlogTransaction(this.options, boundary, (event) => {
+          const key = positionKey(event.position);
+          if (key <= lastEmitted) return; // replayed after a reconnect
+          lastEmitted = key;
+          subscriber.next(event);
+        }, (next) => {
+          boundary = next;
+          attempt = 0;
+        });
+        const zongji = this.open(boundary, transaction, subscriber, (error) => {
+          if (stopped) return;
+          const fatal = fatalError(error, boundary, this.options.url);
+          if (fatal !== undefined) {
+            stopped = true;
+            subscriber.error(fatal);
+            return;
+          }
+          const wait = Math.min(backoff.max, backoff.first * 2 ** attempt++);
+          this.options.logger.warn({ err: String((error as Error).message ?? error), retryInMs: wait, from: boundary }, 'binlog connection lost; reconnecting');
+          this.close();
+          retry = setTimeout(connect, wait);
+        });
+        this.zongji = zongji;
+        let lastSeen = Date.now();
+        zongji.on('binlog', () => {
+          lastSeen = Date.now();
+        });
+        clearInterval(watchdog);
+        watchdog = setInterval(() => {
+          if (!this.paused && Date.now() - lastSeen > 3 * HEARTBEAT_S * 1000) {
+            lastSeen = Date.now();
+            zongji.emit('error', Object.assign(new Error(`no binlog event or heartbeat for ${3 * HEARTBEAT_S} s`), { code: 'HEARTBEAT_LOST' }));
+          }
+        }, 1000);
+        watchdog.unref();
+      };
+      connect();
+      return () => {
+        stopped = true;
+        clearTimeout(retry);
+        clearInterval(watchdog);
+        this.close();
+      };
+    });
+  }
+
+  /** Stops reading from the server's socket (the server buffers, then waits on net_write_timeout). */
+  pause(): void {
+    this.paused = true;
+    this.zongji?.connection?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.zongji?.connection?.resume();
+  }
+
+  private open(from: Boundary, transaction: BinlogTransaction, subscriber: Subscriber<ChangeEvent>, onError: (error: unknown) => void): ZongJi {
+    const zongji = new ZongJi({
+      ...toMysqlConnectionOptions(this.options.url),
+      dateStrings: true,
+      timezone: 'Z',
+      jsonStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
+    zongji.on('error', onError);
+    zongji.on('ready', () => {
+      // Queued ahead of the dump command on the same connection.
+      zongji.connection?.query(`SET SESSION net_write_timeout = ${PAUSED_READER_TIMEOUT_S}`);
+      zongji.connection?.query(`SET @master_heartbeat_period = ${HEARTBEAT_S * 1_000_000_000}`);
+    });
+    zongji.on('binlog', (event: AnyBinlogEvent) => {
+      // zongji resumes its socket itself after a metadata lookup: hold it again.
+      if (this.paused) zongji.connection?.pause();
+      if (event.getEventName() === 'tablemap') {
+        const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
+        const entry = zongji.tableMap[map.tableId] as unknown as ZongjiTableEntry | undefined;
+        if (entry !== undefined && map.schemaName === this.options.database) patchTableEntry(entry, this.options.schemas.get(map.tableName));
+        return;
+      }
+      try {
+        transaction.handle(event, zongji.options.filename ?? from.file);
+      } catch (error) {
+        subscriber.error(error);
+      }
+    });
+    zongji.start({
+      serverId: this.options.serverId,
+      filename: from.file,
+      position: from.offset,
+      includeEvents: ['rotate', 'mariadbgtid', 'gtid', 'anonymousgtid', 'query', 'xid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'heartbeat', 'transactionpayload', 'partialupdaterows'],
+      includeSchema: { [this.options.database]: true },
+    } as never);
+    return zongji;
+  }
+
+  private close(): void {
+    const zongji = this.zongji;
+    this.zongji = undefined;
+    if (zongji === undefined) return;
+    zongji.removeAllListeners('binlog');
+    zongji.removeAllListeners('error');
+    zongji.on('error', () => undefined);
+    zongji.stop();
+  }
+}
+
+function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscError | undefined {
+  if (error instanceof ScscError) return error;
+  const errno = (error as { errno?: number }).errno;
+  const message = (error as { sqlMessage?: string; message?: string }).sqlMessage ?? (error as Error).message ?? String(error);
+  const code = errno === undefined ? undefined : FATAL_ERRNO[errno];
+  if (code === 'CHECKPOINT_PURGED') {
+    return new ScscError(code, `the source ${describeEndpoint(url)} cannot stream from ${boundary.file}:${boundary.offset}: ${message}`, { cause: error });
+  }
+  if (code !== undefined) return new ScscError(code, `reading the binlog of ${describeEndpoint(url)} failed: ${message}`, { cause: error });
+  if (/binlog_transaction_compression|PARTIAL_JSON|binlog_row_value_options/i.test(message)) {
+    return new ScscError('BINLOG_UNREADABLE', `${describeEndpoint(url)}: ${message}`, { cause: error });
+  }
+  return undefined;
+}

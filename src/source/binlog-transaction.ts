@@ -1,0 +1,174 @@
+import type { AnyBinlogEvent } from '@vlasky/zongji';
+import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js';
+import { COMMIT_INDEX, type Boundary, type Position } from '../core/position.js';
+import { rowIdentityKey } from '../core/table-schema.js';
+import { keyOfImage, toRowImage } from './binlog-row-decoder.js';
+import { parseStatement } from './ddl-statement.js';
+import type { BinlogSourceOptions } from './binlog-source.js';
+
+interface OpenTransaction {
+  start: Boundary;
+  gtid: string | undefined;
+  origin: number;
+  time: number;
+  index: number;
+  /** MariaDB marks DDL and other implicitly committed statements as standalone: no COMMIT follows. */
+  standalone: boolean;
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Turns zongji's events, in order, into ChangeEvents: finds transaction boundaries (GTID event or
+ * BEGIN to XID or COMMIT; standalone statements), numbers the row changes inside a transaction,
+ * and reports each new boundary (where a reader may restart).
+ */
+export class BinlogTransaction {
+  private open: OpenTransaction | undefined;
+  private boundary: Boundary;
+
+  constructor(
+    private readonly options: Pick<BinlogSourceOptions, 'database' | 'selects' | 'schemas'>,
+    from: Boundary,
+    private readonly emit: (event: ChangeEvent) => void,
+    private readonly onBoundary: (boundary: Boundary) => void,
+  ) {
+    this.boundary = from;
+  }
+
+  handle(event: AnyBinlogEvent, file: string): void {
+    const fields = event as unknown as Fields;
+    switch (event.getEventName()) {
+      case 'rotate':
+        if (this.open === undefined) this.advance({ file: String(fields.binlogName), offset: Number(fields.position) });
+        return;
+      case 'mariadbgtid':
+      case 'gtid':
+      case 'anonymousgtid':
+        this.begin(event, fields.standalone === true);
+        return;
+      case 'query':
+        this.query(event, file);
+        return;
+      case 'xid':
+        this.commit(event, file);
+        return;
+      case 'writerows':
+        this.rows(event, 'insert');
+        return;
+      case 'updaterows':
+        this.rows(event, 'update');
+        return;
+      case 'deleterows':
+        this.rows(event, 'delete');
+        return;
+      default:
+    }
+  }
+
+  private begin(event: AnyBinlogEvent, standalone: boolean): void {
+    const fields = event as unknown as Fields;
+    this.open = {
+      start: { ...this.boundary, ...(event.gtid === undefined ? {} : { gtid: event.gtid }) },
+      gtid: event.gtid,
+      origin: typeof fields.serverId === 'number' ? fields.serverId : 0,
+      time: event.timestamp,
+      index: 0,
+      standalone,
+    };
+  }
+
+  private query(event: AnyBinlogEvent, file: string): void {
+    const fields = event as unknown as Fields;
+    const sql = typeof fields.query === 'string' ? fields.query : '';
+    const schema = typeof fields.schema === 'string' ? fields.schema : '';
+    const statement = parseStatement(sql, schema);
+    if (statement.kind === 'begin') {
+      if (this.open === undefined) this.begin(event, false);
+      return;
+    }
+    if (statement.kind === 'commit') {
+      this.commit(event, file);
+      return;
+    }
+    if (statement.kind === 'rollback') {
+      this.finish(file, event.nextPosition);
+      return;
+    }
+    if (this.open === undefined) this.begin(event, true);
+    const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
+    if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
+      const [, table] = ours[0] ?? ['', ''];
+      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema });
+    }
+    if (this.open?.standalone === true) this.commit(event, file);
+  }
+
+  private rows(event: AnyBinlogEvent, kind: ChangeKind): void {
+    const fields = event as unknown as Fields;
+    const map = (fields.tableMap as Record<number, { parentSchema: string; tableName: string }> | undefined)?.[Number(fields.tableId)];
+    if (map === undefined || map.parentSchema !== this.options.database || !this.options.selects(map.tableName)) return;
+    if (this.open === undefined) this.begin(event, false);
+    const schema = this.options.schemas.get(map.tableName);
+    const identity = schema === undefined ? undefined : rowIdentityKey(schema);
+    for (const raw of fields.rows as Fields[]) {
+      const beforeRaw = kind === 'update' ? (raw.before as Fields) : kind === 'delete' ? raw : undefined;
+      const afterRaw = kind === 'update' ? (raw.after as Fields) : kind === 'insert' ? raw : undefined;
+      const before = beforeRaw === undefined ? undefined : toRowImage(beforeRaw, schema);
+      const after = afterRaw === undefined ? undefined : toRowImage(afterRaw, schema);
+      const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
+      const newKey = identity === undefined || before === undefined || after === undefined ? undefined : keyOfImage(after, identity.columns);
+      this.push(kind, map.tableName, {
+        ...(before === undefined ? {} : { before }),
+        ...(after === undefined ? {} : { after }),
+        ...(key === undefined ? {} : { key }),
+        ...(newKey !== undefined && key !== undefined && !sameKey(key, newKey) ? { newKey } : {}),
+      });
+    }
+  }
+
+  private commit(event: AnyBinlogEvent, file: string): void {
+    if (this.open !== undefined && event.nextPosition > 0) {
+      this.push('commit', '', { endsAt: { file, offset: event.nextPosition } }, COMMIT_INDEX);
+    }
+    this.finish(file, event.nextPosition);
+  }
+
+  private finish(file: string, nextPosition: number): void {
+    this.open = undefined;
+    if (nextPosition > 0) this.advance({ file, offset: nextPosition });
+  }
+
+  private advance(boundary: Boundary): void {
+    this.boundary = boundary;
+    this.onBoundary(boundary);
+  }
+
+  private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
+    const open = this.open;
+    if (open === undefined) return;
+    const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index, ...(open.gtid === undefined ? {} : { gtid: open.gtid }) };
+    const { schema: _schema, ...fields } = extra;
+    this.emit({
+      kind, db: this.options.database, table, position, resumeFrom: open.start, origin: open.origin, commitTime: open.time,
+      bytes: estimateBytes(fields), ...fields,
+    });
+  }
+}
+
+function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.every((v, i) => {
+    const w = b[i];
+    if (Buffer.isBuffer(v) && Buffer.isBuffer(w)) return v.equals(w);
+    return v === w;
+  });
+}
+
+function estimateBytes(fields: Partial<ChangeEvent>): number {
+  let bytes = 200;
+  for (const image of [fields.before, fields.after]) {
+    if (image === undefined) continue;
+    for (const value of Object.values(image)) bytes += 24 + (value === null ? 0 : value.length);
+  }
+  return bytes + (fields.sql?.length ?? 0);
+}

@@ -1,0 +1,73 @@
+/** What a query event of the binlog means to a replicator. */
+export type StatementKind = 'begin' | 'commit' | 'rollback' | 'truncate' | 'table-ddl' | 'other';
+
+export interface ParsedStatement {
+  kind: StatementKind;
+  /** Tables the statement names, as [database, table]; the database defaults to the event's schema. */
+  tables: Array<[string, string]>;
+}
+
+const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
+const QUALIFIED = `${NAME}(?:\\s*\\.\\s*${NAME})?`;
+
+const PATTERNS: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | 'rename' }> = [
+  { kind: 'truncate', pattern: new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${QUALIFIED})`, 'i') },
+  { kind: 'table-ddl', pattern: new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
+  { kind: 'table-ddl', pattern: new RegExp(`^ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
+  { kind: 'table-ddl', pattern: new RegExp(`^DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?((?:${QUALIFIED})(?:\\s*,\\s*${QUALIFIED})*)`, 'i'), list: 'comma' },
+  { kind: 'table-ddl', pattern: new RegExp(`^RENAME\\s+TABLES?\\s+((?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED})(?:\\s*,\\s*(?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED}))*)`, 'i'), list: 'rename' },
+  { kind: 'table-ddl', pattern: new RegExp(`^(?:CREATE|DROP)\\s+(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}\\s+ON\\s+(${QUALIFIED})`, 'i') },
+];
+
+/** Classifies a binlog query event's statement and names the tables it touches. */
+export function parseStatement(sql: string, defaultDatabase: string): ParsedStatement {
+  const text = stripLeadingComments(sql);
+  if (/^(BEGIN|START\s+TRANSACTION|XA\s+START)\b/i.test(text)) return { kind: 'begin', tables: [] };
+  if (/^(COMMIT|XA\s+(END|PREPARE|COMMIT))\b/i.test(text)) return { kind: 'commit', tables: [] };
+  if (/^(ROLLBACK|XA\s+ROLLBACK)\b/i.test(text)) return { kind: 'rollback', tables: [] };
+  for (const { kind, pattern, list } of PATTERNS) {
+    const match = pattern.exec(text);
+    if (match?.[1] === undefined) continue;
+    const names = list === 'comma' ? splitNames(match[1], /\s*,\s*/) : list === 'rename' ? splitNames(match[1], /\s*,\s*|\s+TO\s+/i) : [match[1]];
+    return { kind, tables: names.map((name) => qualify(name, defaultDatabase)) };
+  }
+  return { kind: 'other', tables: [] };
+}
+
+function stripLeadingComments(sql: string): string {
+  let text = sql.trimStart();
+  for (;;) {
+    if (text.startsWith('/*') && !text.startsWith('/*!')) {
+      const end = text.indexOf('*/');
+      if (end < 0) return text;
+      text = text.slice(end + 2).trimStart();
+    } else if (text.startsWith('-- ') || text.startsWith('#')) {
+      const end = text.indexOf('\n');
+      if (end < 0) return '';
+      text = text.slice(end + 1).trimStart();
+    } else {
+      return text;
+    }
+  }
+}
+
+/** Splits a list of (possibly backquoted) names on separators outside backquotes. */
+function splitNames(list: string, separator: RegExp): string[] {
+  const names: string[] = [];
+  const token = new RegExp(QUALIFIED, 'y');
+  let rest = list.trim();
+  while (rest.length > 0) {
+    token.lastIndex = 0;
+    const match = token.exec(rest);
+    if (match === null) break;
+    names.push(match[0]);
+    rest = rest.slice(match[0].length).replace(new RegExp(`^(?:${separator.source})`, separator.flags), '');
+  }
+  return names;
+}
+
+function qualify(name: string, defaultDatabase: string): [string, string] {
+  const parts = name.match(new RegExp(NAME, 'g')) ?? [name];
+  const unquote = (part: string): string => (part.startsWith('`') ? part.slice(1, -1).replace(/``/g, '`') : part);
+  return parts.length >= 2 ? [unquote(parts[0] ?? ''), unquote(parts[1] ?? '')] : [defaultDatabase, unquote(parts[0] ?? '')];
+}

@@ -1,0 +1,229 @@
+/**
+ * `scsc replicate`: continuous one-way CDC.
+ *
+ *   checkpoints (_scsc_checkpoint in the target)
+ *     -> none yet: snapshot = note the source's binlog head, run the hash-diff sync (bulk copy into
+ *        empty tables, repair of the rest), then stream from the noted head
+ *   BinlogSource (src/source: zongji -> ChangeEvents, reconnects itself)
+ *     -> skip what a lane already applied before a restart (its checkpoint)
+ *     -> applyInLanes (src/pipeline: one lane per table, or one lane for --consistency transaction;
+ *        greedy batches; DDL as a barrier; queued bytes pause/resume the binlog socket)
+ *     -> MysqlApplier (src/sink: batch + lane checkpoint in one target transaction)
+ *   Watermark (src/pipeline): the restart point, saved with every batch and every few seconds.
+ *
+ * Ends when `stop` is aborted (batches in flight finish and are checkpointed) or on a permanent error.
+ */
+import { filter, Observable } from 'rxjs';
+import type { Pool } from 'mysql2/promise';
+import { CheckpointStore, STREAM_LANE } from '../src/checkpoint/checkpoint-store.js';
+import type { ResolvedConfig } from '../src/config/config-schema.js';
+import { describeEndpoint } from '../src/config/database-url.js';
+import { requireDatabases } from '../src/config/require-databases.js';
+import type { ChangeEvent } from '../src/core/change-event.js';
+import { describePosition, positionKey, type Boundary } from '../src/core/position.js';
+import { isScscError, ScscError } from '../src/core/scsc-error.js';
+import { tableFilter } from '../src/core/table-filter.js';
+import { rowIdentityKey } from '../src/core/table-schema.js';
+import { readServerInfo, versionAtLeast } from '../src/mysql/server-info.js';
+import { openSessionPool } from '../src/mysql/session-pool.js';
+import type { Logger } from '../src/observability/logger.js';
+import { ReplicationStats, type ReplicationFigures } from '../src/observability/replication-stats.js';
+import { applyInLanes, type LaneBatch } from '../src/pipeline/apply-in-lanes.js';
+import { Watermark } from '../src/pipeline/watermark.js';
+import { runSync } from '../src/reconcile/sync-run.js';
+import { DDL_LANE, MysqlApplier } from '../src/sink/mysql-applier.js';
+import { BinlogSource } from '../src/source/binlog-source.js';
+import { readBinlogHead } from '../src/source/binlog-head.js';
+import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
+
+export interface OneWayOptions {
+  config: ResolvedConfig;
+  logger: Logger;
+  stop: AbortSignal;
+  /** Live figures, every few seconds (the command prints them). */
+  onStats?: (figures: ReplicationFigures) => void;
+}
+
+const QUEUE_HIGH_BYTES = 64 << 20;
+const QUEUE_LOW_BYTES = 16 << 20;
+const RESUME_SAVE_MS = 2_000;
+
+export async function runOneWay(options: OneWayOptions): Promise<void> {
+  const { config, logger } = options;
+  if (config.source === undefined || config.target === undefined) {
+    throw new ScscError('URL_MISSING', `${config.source === undefined ? '--source' : '--target'} is required (or SCSC_SOURCE_URL / SCSC_TARGET_URL)`);
+  }
+  const databases = requireDatabases(config.source, config.target);
+  const sourcePool = await openSessionPool(config.source, { role: 'source', connections: 2 });
+  let targetPool: Pool | undefined;
+  try {
+    targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 2, keepFkChecks: config.keepFkChecks });
+    const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(sourcePool), readServerInfo(targetPool)]);
+    const stream = describeEndpoint({ ...config.source, user: '' }).replace(/^@/, '');
+    const checkpoints = new CheckpointStore(targetPool, databases.target, stream);
+    await checkpoints.ensureTable();
+
+    const schemas = await SourceSchemaCache.load(sourcePool, databases.source);
+    const chosen = tableFilter(config.include, config.exclude);
+    const keyless = new Set(schemas.all().filter((t) => chosen.matches(t.name) && rowIdentityKey(t) === undefined).map((t) => t.name));
+    for (const name of keyless) logger.warn({ table: name }, 'not replicated: the table has no primary key or NOT NULL unique key');
+    const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table);
+
+    let loaded = await checkpoints.load();
+    if (loaded.resume === undefined) {
+      await snapshot({ ...options, checkpoints, sourcePool, selected: schemas.all().map((t) => t.name).filter(selects) });
+      loaded = await checkpoints.load();
+    }
+    const from = loaded.resume as Boundary;
+    const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
+    logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
+
+    const applier = new MysqlApplier({
+      pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
+      keepFkChecks: config.keepFkChecks, ddl: config.ddl,
+      upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
+      limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
+      stopped: () => options.stop.aborted,
+    });
+    await applier.refreshSchema();
+
+    const source = new BinlogSource({
+      url: config.source, serverId: binlogClientId(stream, sourceInfo.serverId), database: databases.source, selects, schemas, logger,
+    });
+    const watermark = new Watermark(from);
+    const stats = new ReplicationStats();
+    const laneOf = config.consistency === 'transaction' ? (): string => 'all' : (event: ChangeEvent): string => event.table;
+    const alreadyApplied = (event: ChangeEvent): boolean => {
+      const lane = event.kind === 'ddl' ? DDL_LANE : laneOf(event);
+      const done = applied.get(lane);
+      return done !== undefined && positionKey(event.position) <= done;
+    };
+
+    const apply = async (batch: LaneBatch): Promise<void> => {
+      const first = batch.events[0] as ChangeEvent;
+      if (batch.barrier) {
+        logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
+        await applier.applyDdl(first, watermark.current());
+        await schemas.refresh();
+      } else {
+        const rows = await applier.applyBatch(batch.lane, batch.events, watermark.current());
+        stats.appliedBatch(batch.lane, rows, batch.events);
+      }
+      watermark.applied(batch.events);
+    };
+
+    let lastSavedKey = positionKey(from);
+    const saveResume = async (): Promise<void> => {
+      const current = watermark.current();
+      const key = positionKey(current);
+      if (key <= lastSavedKey) return;
+      await checkpoints.saveResume(current);
+      lastSavedKey = key;
+    };
+    const timer = setInterval(() => {
+      saveResume().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'saving the restart point failed; retried shortly'));
+      options.onStats?.(stats.figures(watermark.current()));
+    }, RESUME_SAVE_MS);
+
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const changes = untilAborted(source.changes(from), options.stop).pipe(
+          filter((event) => {
+            stats.receivedEvent(event);
+            if (event.kind === 'commit') {
+              if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt);
+              if (config.consistency !== 'transaction') return false;
+            }
+            return !alreadyApplied(event);
+          }),
+        );
+        changes.pipe(applyInLanes({
+          laneOf,
+          isBarrier: (event) => event.kind === 'ddl',
+          maxRows: Math.max(config.batchSize, 1),
+          maxBytes: 8 << 20,
+          ...(config.consistency === 'transaction' ? { endsBatch: (event: ChangeEvent) => event.kind === 'commit' } : {}),
+          apply,
+          highWaterBytes: QUEUE_HIGH_BYTES,
+          lowWaterBytes: QUEUE_LOW_BYTES,
+          pause: () => source.pause(),
+          resume: () => source.resume(),
+          onQueued: (event) => watermark.enqueued(event),
+          stopping: () => options.stop.aborted,
+        })).subscribe({ error: reject, complete: resolve });
+      });
+    } catch (error) {
+      if (isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge) {
+        logger.warn({ err: error.message }, 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)');
+        await checkpoints.forget();
+        return await runOneWay(options);
+      }
+      throw error;
+    } finally {
+      clearInterval(timer);
+    }
+    await saveResume();
+    logger.info({ resumeFrom: describePosition(watermark.current()) }, 'replication stopped; every applied batch is checkpointed');
+  } finally {
+    await Promise.all([sourcePool.end().catch(() => undefined), targetPool?.end().catch(() => undefined)]);
+  }
+}
+
+interface SnapshotOptions extends OneWayOptions {
+  checkpoints: CheckpointStore;
+  sourcePool: Pool;
+  selected: string[];
+}
+
+/**
+ * The initial copy: the binlog head first, then the hash-diff sync (bulk copy into empty tables,
+ * repair of the others). Streaming from the head afterwards re-applies every change made during the
+ * copy (full row images, idempotent), so the target converges on the source. A crash before the
+ * end leaves no stream checkpoint: the next start compares again and only copies what differs.
+ */
+async function snapshot(options: SnapshotOptions): Promise<void> {
+  const { config, logger } = options;
+  const head = await readBinlogHead(options.sourcePool);
+  logger.info({ at: describePosition(head), tables: options.selected.length }, 'no checkpoint for this stream: initial snapshot (hash-diff sync)');
+  if (options.selected.length > 0) {
+    const report = await runSync({
+      source: config.source!, target: config.target!, include: options.selected, exclude: [], workers: config.workers,
+      batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks,
+      createMissing: true, stopRequested: () => options.stop.aborted,
+    });
+    const failed = report.tables.filter((t) => t.status === 'error' || t.status === 'refused' || t.status === 'stopped');
+    if (options.stop.aborted) throw new ScscError('APPLY_FAILED', 'stopped during the initial snapshot; the next start resumes it', { fix: 'start scsc replicate again' });
+    if (failed.length > 0) {
+      throw new ScscError('APPLY_FAILED', `initial snapshot failed for ${failed.map((t) => `${t.table} (${t.reason ?? t.status})`).join(', ')}`);
+    }
+    logger.info({ tables: report.tables.length, seconds: report.seconds }, 'snapshot done');
+  }
+  await options.checkpoints.saveResume(head);
+}
+
+/** The source as an Observable that completes when `stop` aborts (unsubscribing stops the reader). */
+function untilAborted<T>(source: Observable<T>, stop: AbortSignal): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    // An observer object, not `subscriber` itself: RxJS would adopt a Subscriber, and unsubscribing
+    // the source would then close the outer stream without completing it.
+    const subscription = source.subscribe({ next: (value) => subscriber.next(value), error: (error: unknown) => subscriber.error(error), complete: () => subscriber.complete() });
+    const end = (): void => {
+      subscription.unsubscribe();
+      subscriber.complete();
+    };
+    if (stop.aborted) end();
+    else stop.addEventListener('abort', end, { once: true });
+    return () => {
+      stop.removeEventListener('abort', end);
+      subscription.unsubscribe();
+    };
+  });
+}
+
+/** A replica id for scsc's binlog client, stable per stream and unlike the source's own. */
+function binlogClientId(stream: string, sourceServerId: number): number {
+  let hash = 0;
+  for (const char of `${stream}${STREAM_LANE}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const id = 0x5c5c0000 + (hash % 0xffff);
+  return id === sourceServerId ? id + 1 : id;
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { enumValues, negativeTime, patchTableEntry, toRowImage } from '../../src/source/binlog-row-decoder.js';
+import type { ColumnSchema, TableSchema } from '../../src/core/table-schema.js';
+
+const column = (name: string, dataType: string, columnType: string, charset?: string): ColumnSchema => ({
+  name, ordinal: 1, dataType, columnType, nullable: true, defaultValue: undefined, generated: undefined, generationExpression: undefined,
+  autoIncrement: false, unsigned: false, charset, collation: undefined, json: false,
+});
+const table = (columns: ColumnSchema[]): TableSchema => ({ database: 'd', name: 't', engine: 'InnoDB', collation: undefined, columns, primaryKey: ['id'], uniqueKeys: [], foreignKeys: [] });
+
+describe('binlog row decoding fixes', () => {
+  it('recovers negative TIME values zongji mis-decodes (no or zero fraction)', () => {
+    assert.equal(negativeTime('-99:63:64'), '-100:00:00');
+    assert.equal(negativeTime('-00:00:01'), '-00:00:01');
+    assert.equal(negativeTime('-838:59:59.000000'), '-838:59:59.000000');
+    assert.equal(negativeTime('-25:29:64'), '-25:30:00');
+    assert.equal(negativeTime('-00:00:00.000001'), '-00:00:00.000001', 'a non-zero fraction is decoded right already');
+  });
+
+  it('reads ENUM/SET value lists with commas and doubled quotes', () => {
+    assert.deepEqual(enumValues("enum('plain','with,comma','it''s','say \"hi\"')"), ['plain', 'with,comma', "it's", 'say "hi"']);
+    assert.deepEqual(enumValues("set('x','a,b''c')"), ['x', "a,b'c"]);
+  });
+
+  it('turns YEAR 1900 into 0, numbers into exact text and latin1 text into its bytes', () => {
+    const schema = table([column('id', 'int', 'int(11)'), column('y', 'year', 'year(4)'), column('f', 'float', 'float'), column('l', 'varchar', 'varchar(9)', 'latin1')]);
+    const image = toRowImage({ id: 1, y: 1900, f: 0.10000000149011612, l: 'caf\u00e9' }, schema);
+    assert.deepEqual(image, { id: '1', y: '0', f: '0.10000000149011612', l: Buffer.from([0x63, 0x61, 0x66, 0xe9]) });
+  });
+
+  it('patches zongji’s table entry: GEOMETRY read as bytes, charsets, declared types and ENUM lists from the server', () => {
+    const entry = {
+      columns: [{ name: 'g', charset: null, type: 255 }, { name: 'l', charset: 'utf8mb4', type: 15 }, { name: 'u', charset: 'binary', type: 254 }, { name: 'e', charset: 'latin1', type: 254 }],
+      columnSchemas: [{ COLUMN_NAME: 'g', COLUMN_TYPE: 'geometry' }, { COLUMN_NAME: 'l', COLUMN_TYPE: 'varchar(9)' }, { COLUMN_NAME: 'u', COLUMN_TYPE: 'binary(16)' }, { COLUMN_NAME: 'e', COLUMN_TYPE: 'enum' }] as Array<{ COLUMN_NAME: string; COLUMN_TYPE: string; ENUM_VALUES?: string[] }>,
+    };
+    patchTableEntry(entry, table([column('g', 'geometry', 'geometry'), column('l', 'varchar', 'varchar(9)', 'latin1'), column('u', 'uuid', 'uuid'), column('e', 'enum', "enum('a,b','c')", 'utf8mb4')]));
+    assert.deepEqual(entry.columns.map((c) => [c.type, c.charset]), [[252, null], [15, 'binary'], [254, 'utf8mb4'], [254, 'utf8mb4']]);
+    assert.equal(entry.columnSchemas[2]?.COLUMN_TYPE, 'uuid');
+    assert.deepEqual(entry.columnSchemas[3]?.ENUM_VALUES, ['a,b', 'c']);
+  });
+});
