@@ -24,7 +24,7 @@ import { describePosition, positionKey, type Boundary } from '../src/core/positi
 import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey } from '../src/core/table-schema.js';
-import { readServerInfo, versionAtLeast } from '../src/mysql/server-info.js';
+import { readServerInfo, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import type { Logger } from '../src/observability/logger.js';
 import { ReplicationStats, type ReplicationFigures } from '../src/observability/replication-stats.js';
@@ -33,7 +33,7 @@ import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { DDL_LANE, MysqlApplier } from '../src/sink/mysql-applier.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
-import { readBinlogHead } from '../src/source/binlog-head.js';
+import { openSnapshotSession } from '../src/source/snapshot-session.js';
 import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
 
 export interface OneWayOptions {
@@ -71,7 +71,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
 
     let loaded = await checkpoints.load();
     if (loaded.resume === undefined) {
-      await snapshot({ ...options, checkpoints, sourcePool, selected: schemas.all().map((t) => t.name).filter(selects) });
+      await snapshot({ ...options, checkpoints, sourcePool, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
     }
     const from = loaded.resume as Boundary;
@@ -172,21 +172,35 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
 interface SnapshotOptions extends OneWayOptions {
   checkpoints: CheckpointStore;
   sourcePool: Pool;
+  flavour: Flavour;
   selected: string[];
 }
 
 /**
- * The initial copy: the binlog head first, then the hash-diff sync (bulk copy into empty tables,
- * repair of the others). Streaming from the head afterwards re-applies every change made during the
- * copy (full row images, idempotent), so the target converges on the source. A crash before the
- * end leaves no stream checkpoint: the next start compares again and only copies what differs.
+ * The initial copy: the hash-diff sync (bulk copy into empty tables, repair of the others) reads the
+ * source in one consistent read view whose binlog position is known, so the target ends equal to the
+ * source at that position and streaming starts exactly there: no gap, nothing applied twice. A crash
+ * before the end leaves no stream checkpoint: the next start compares again and copies only what
+ * differs.
  */
 async function snapshot(options: SnapshotOptions): Promise<void> {
   const { config, logger } = options;
-  const head = await readBinlogHead(options.sourcePool);
-  logger.info({ at: describePosition(head), tables: options.selected.length }, 'no checkpoint for this stream: initial snapshot (hash-diff sync)');
+  const session = await openSnapshotSession(config.source!, options.flavour);
+  const head = session.head;
+  logger.info({ at: describePosition(head), tables: options.selected.length }, 'no checkpoint for this stream: initial snapshot (hash-diff sync in a consistent read view)');
+  try {
+    await copyTables(options, session.pool);
+  } finally {
+    await session.close();
+  }
+  await options.checkpoints.saveResume(head);
+}
+
+async function copyTables(options: SnapshotOptions, sourceSession: Pool): Promise<void> {
+  const { config, logger } = options;
   if (options.selected.length > 0) {
     const report = await runSync({
+      sourceSession,
       source: config.source!, target: config.target!, include: options.selected, exclude: [], workers: config.workers,
       batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks,
       createMissing: true, stopRequested: () => options.stop.aborted,
@@ -198,7 +212,6 @@ async function snapshot(options: SnapshotOptions): Promise<void> {
     }
     logger.info({ tables: report.tables.length, seconds: report.seconds }, 'snapshot done');
   }
-  await options.checkpoints.saveResume(head);
 }
 
 /** The source as an Observable that completes when `stop` aborts (unsubscribing stops the reader). */

@@ -53,6 +53,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
     let paused = false;
     let upstreamDone = false;
     let failed = false;
+    let closed = false;
 
     const account = (delta: number): void => {
       queuedBytes += delta;
@@ -78,7 +79,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
     };
 
     const pump = (name: string, lane: Lane): void => {
-      if (lane.busy || lane.queue.length === 0 || failed || stopping()) return;
+      if (lane.busy || lane.queue.length === 0 || failed || closed || stopping()) return;
       const batch = takeBatch(lane.queue, options);
       if (batch === undefined) {
         // Transaction mode waits for the rest of a transaction: the reader must not stay paused.
@@ -122,7 +123,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
 
     const runBarrier = (): void => {
       const event = barrier;
-      if (event === undefined || barrierRunning || !idle() || failed || stopping()) return;
+      if (event === undefined || barrierRunning || !idle() || failed || closed || stopping()) return;
       barrierRunning = true;
       options.apply({ lane: '#barrier', events: [event], barrier: true }).then(() => {
         barrierRunning = false;
@@ -148,7 +149,10 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
         maybeComplete();
       },
     });
-    return () => subscription.unsubscribe();
+    return () => {
+      closed = true;
+      subscription.unsubscribe();
+    };
   });
 }
 

@@ -33,6 +33,11 @@ export interface SyncRunOptions {
   onTableProgress?: (table: string, rows: number) => void;
   onTableDone?: (report: TableOutcome) => void;
   stopRequested?: () => boolean;
+  /**
+   * Read the source through this session instead of a pool of its own (the replicator's snapshot:
+   * one transaction WITH CONSISTENT SNAPSHOT, so the copy matches a binlog position). Not closed here.
+   */
+  sourceSession?: Pool;
 }
 
 export type TableOutcome =
@@ -54,7 +59,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
   const started = Date.now();
   const databases = requireDatabases(options.source, options.target);
   const connections = Math.max(2, options.workers * 2);
-  const source = await openSessionPool(options.source, { role: 'source', connections });
+  const source = options.sourceSession ?? (await openSessionPool(options.source, { role: 'source', connections }));
   let target: Pool | undefined;
   try {
     target = await openSessionPool(options.target, { role: 'target', connections, keepFkChecks: options.keepFkChecks });
@@ -82,7 +87,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     });
     return { source: options.source.display, target: options.target.display, tables, seconds: (Date.now() - started) / 1000 };
   } finally {
-    await Promise.all([source.end().catch(() => undefined), target?.end().catch(() => undefined)]);
+    await Promise.all([options.sourceSession === undefined ? source.end().catch(() => undefined) : undefined, target?.end().catch(() => undefined)]);
   }
 }
 

@@ -95,9 +95,20 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
 function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits): string[] {
   const statements: string[] = [];
   const perStatement = Math.max(1, Math.min(limits.rows, 1000));
-  for (let i = 0; i < keys.length; i += perStatement) {
-    statements.push(`DELETE FROM ${table.from} WHERE ${keyInSql(table.keyColumns, keys.slice(i, i + perStatement))}`);
+  let group: RowValue[][] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (group.length > 0) statements.push(`DELETE FROM ${table.from} WHERE ${keyInSql(table.keyColumns, group)}`);
+    group = [];
+    bytes = 0;
+  };
+  for (const key of keys) {
+    const size = 8 + key.reduce((sum, v) => sum + (v === null ? 4 : Buffer.isBuffer(v) ? 2 * v.length + 3 : 2 * Buffer.byteLength(v) + 2), 0);
+    if (group.length > 0 && (group.length >= perStatement || bytes + size > limits.bytes - 200 - table.from.length)) close();
+    group.push(key);
+    bytes += size;
   }
+  close();
   return statements;
 }
 
@@ -111,16 +122,18 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
     : ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
   const statements: string[] = [];
   let tuples: string[] = [];
-  let bytes = head.length + tail.length;
+  const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  let bytes = fixed;
   for (const { image } of writes) {
     const tuple = `(${columns.map((c) => sqlLiteral(c, image[c.name] ?? findCaseInsensitive(image, c.name))).join(', ')})`;
-    if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + tuple.length + 2 > limits.bytes)) {
+    const size = Buffer.byteLength(tuple) + 2;
+    if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + size > limits.bytes)) {
       statements.push(head + tuples.join(', ') + tail);
       tuples = [];
-      bytes = head.length + tail.length;
+      bytes = fixed;
     }
     tuples.push(tuple);
-    bytes += tuple.length + 2;
+    bytes += size;
   }
   if (tuples.length > 0) statements.push(head + tuples.join(', ') + tail);
   return statements;

@@ -16,7 +16,7 @@ const PATTERNS: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | '
   { kind: 'table-ddl', pattern: new RegExp(`^ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
   { kind: 'table-ddl', pattern: new RegExp(`^DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?((?:${QUALIFIED})(?:\\s*,\\s*${QUALIFIED})*)`, 'i'), list: 'comma' },
   { kind: 'table-ddl', pattern: new RegExp(`^RENAME\\s+TABLES?\\s+((?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED})(?:\\s*,\\s*(?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED}))*)`, 'i'), list: 'rename' },
-  { kind: 'table-ddl', pattern: new RegExp(`^(?:CREATE|DROP)\\s+(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}\\s+ON\\s+(${QUALIFIED})`, 'i') },
+  { kind: 'table-ddl', pattern: new RegExp(`^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|DROP\\s+)(?:ONLINE\\s+|OFFLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}\\s+(?:USING\\s+\\w+\\s+)?ON\\s+(${QUALIFIED})`, 'i') },
 ];
 
 /** Classifies a binlog query event's statement and names the tables it touches. */
@@ -24,11 +24,15 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
   const text = stripLeadingComments(sql);
   if (/^(BEGIN|START\s+TRANSACTION|XA\s+START)\b/i.test(text)) return { kind: 'begin', tables: [] };
   if (/^(COMMIT|XA\s+(END|PREPARE|COMMIT))\b/i.test(text)) return { kind: 'commit', tables: [] };
+  if (/^ROLLBACK\s+(WORK\s+)?TO\b/i.test(text)) return { kind: 'other', tables: [] }; // a savepoint: the transaction goes on
   if (/^(ROLLBACK|XA\s+ROLLBACK)\b/i.test(text)) return { kind: 'rollback', tables: [] };
   for (const { kind, pattern, list } of PATTERNS) {
     const match = pattern.exec(text);
     if (match?.[1] === undefined) continue;
     const names = list === 'comma' ? splitNames(match[1], /\s*,\s*/) : list === 'rename' ? splitNames(match[1], /\s*,\s*|\s+TO\s+/i) : [match[1]];
+    // ALTER TABLE a ... RENAME [TO|AS] b: the new name is a table of the statement too.
+    const renamed = /^ALTER\b/i.test(text) ? new RegExp(`\\bRENAME\\s+(?!COLUMN\\b|INDEX\\b|KEY\\b)(?:TO\\s+|AS\\s+)?(${QUALIFIED})`, 'i').exec(text.slice(match[0].length)) : null;
+    if (renamed?.[1] !== undefined) names.push(renamed[1]);
     return { kind, tables: names.map((name) => qualify(name, defaultDatabase)) };
   }
   return { kind: 'other', tables: [] };
