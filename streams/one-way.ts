@@ -27,6 +27,7 @@ import { rowIdentityKey } from '../src/core/table-schema.js';
 import { readServerInfo, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import type { Logger } from '../src/observability/logger.js';
+import type { ReplicationMetrics } from '../src/observability/replication-metrics.js';
 import { ReplicationStats, type ReplicationFigures } from '../src/observability/replication-stats.js';
 import { applyInLanes, type LaneBatch } from '../src/pipeline/apply-in-lanes.js';
 import { Watermark } from '../src/pipeline/watermark.js';
@@ -40,6 +41,8 @@ export interface OneWayOptions {
   config: ResolvedConfig;
   logger: Logger;
   stop: AbortSignal;
+  /** Prometheus metrics (--metrics-port), updated as changes flow. */
+  metrics?: ReplicationMetrics;
   /** Live figures, every few seconds (the command prints them). */
   onStats?: (figures: ReplicationFigures) => void;
 }
@@ -108,6 +111,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       } else {
         const rows = await applier.applyBatch(batch.lane, batch.events, watermark.current());
         stats.appliedBatch(batch.lane, rows, batch.events);
+        options.metrics?.batchApplied(batch.lane, rows, Date.now() - Math.max(...batch.events.map((e) => e.commitTime)));
       }
       watermark.applied(batch.events);
     };
@@ -119,6 +123,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       if (key <= lastSavedKey) return;
       await checkpoints.saveResume(current);
       lastSavedKey = key;
+      options.metrics?.checkpoint(current.file, current.offset);
     };
     const timer = setInterval(() => {
       saveResume().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'saving the restart point failed; retried shortly'));
@@ -130,6 +135,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
         const changes = untilAborted(source.changes(from), options.stop).pipe(
           filter((event) => {
             stats.receivedEvent(event);
+            if (event.kind !== 'commit') options.metrics?.changesRead(1);
             if (event.kind === 'commit') {
               if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt);
               if (config.consistency !== 'transaction') return false;
@@ -149,6 +155,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
           pause: () => source.pause(),
           resume: () => source.resume(),
           onQueued: (event) => watermark.enqueued(event),
+          ...(options.metrics === undefined ? {} : { onQueueBytes: (bytes: number) => options.metrics?.queueBytes(bytes) }),
           stopping: () => options.stop.aborted,
         })).subscribe({ error: reject, complete: resolve });
       });

@@ -33,7 +33,7 @@ export function buildProgram(context: CliContext): Command {
   registerPublishCommand(program);
   registerApplyCommand(program);
   registerBidirectionalCommand(program);
-  registerStatusCommand(program);
+  registerStatusCommand(program, context);
   registerDemoCommand(program, context);
   return program;
 }

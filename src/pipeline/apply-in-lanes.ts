@@ -26,6 +26,8 @@ export interface ApplyInLanesOptions {
   resume: () => void;
   /** Every change as it is queued (for the watermark). */
   onQueued?: (event: ChangeEvent) => void;
+  /** The bytes of changes queued and not yet applied, after every change. */
+  onQueueBytes?: (bytes: number) => void;
   /** Once true, no new batch starts: the stream completes when the batches in flight are done. */
   stopping?: () => boolean;
 }
@@ -57,6 +59,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
 
     const account = (delta: number): void => {
       queuedBytes += delta;
+      options.onQueueBytes?.(queuedBytes);
       if (!paused && queuedBytes >= options.highWaterBytes) {
         paused = true;
         options.pause();

@@ -25,6 +25,11 @@ export function binlogFindings(info: ServerInfo, role: ServerRole, intent: Inten
     add('binlog.row-image', `binlog_row_image is ${v.binlog_row_image}, not FULL: updates lack the full before/after rows`,
       `SET GLOBAL binlog_row_image = 'FULL' and add binlog_row_image=FULL to ${cnf}`);
   }
+  const metadata = (v.binlog_row_metadata ?? '').toUpperCase();
+  if (CDC_INTENTS.includes(intent) && carriesRowMetadata(info) && metadata !== 'FULL') {
+    add('binlog.row-metadata', `binlog_row_metadata is ${metadata || 'unknown'}: the binlog carries no column names, so rows logged before an ALTER/RENAME/DROP and read after it (a restart, a backlog) are decoded with today's table definition`,
+      `SET GLOBAL binlog_row_metadata = 'FULL' and add binlog_row_metadata=FULL to ${cnf}`, 'warning');
+  }
   if (isOn(v.log_bin_compress)) {
     add('binlog.compressed', 'log_bin_compress is ON: compressed binlog events cannot be decoded by the binlog reader',
       `SET GLOBAL log_bin_compress = OFF and remove it from ${cnf}`);
@@ -60,7 +65,7 @@ export function isOn(value: string | undefined): boolean {
   return value !== undefined && ['ON', '1', 'TRUE', 'YES'].includes(value.toUpperCase());
 }
 
-/** MariaDB's row metadata trap: with FULL, strings after a GEOMETRY column decode with the wrong charset. */
-export function rowMetadataIsFull(info: ServerInfo): boolean {
-  return info.flavour === 'mariadb' && versionAtLeast(info, 10, 5) && (info.variables.binlog_row_metadata ?? '').toUpperCase() === 'FULL';
+/** MariaDB 10.5+ and MySQL 8.0+ can log column names and types with every row event. */
+function carriesRowMetadata(info: ServerInfo): boolean {
+  return info.flavour === 'mariadb' ? versionAtLeast(info, 10, 5) : versionAtLeast(info, 8, 0, 1);
 }

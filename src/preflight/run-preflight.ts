@@ -9,7 +9,7 @@ import { openConnection } from '../mysql/open-connection.js';
 import { queryRows, str } from '../mysql/query-rows.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
 import { readServerInfo, versionAtLeast, type ServerInfo } from '../mysql/server-info.js';
-import { binlogFindings, isOn, rowMetadataIsFull } from './binlog-checks.js';
+import { binlogFindings, isOn } from './binlog-checks.js';
 import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
 import { parseGrants, type Grants } from './grants.js';
 import { privilegeFindings } from './privilege-checks.js';
@@ -131,7 +131,7 @@ function serverFindings(server: Inspected, intent: Intent): Finding[] {
       message: 'no database in the URL: table, key and database privilege checks cannot run', fix: `add the database to the URL: ${server.url.display}/<database>`,
     });
   } else if (server.tables !== undefined && (role === 'source' || intent === 'bidirectional')) {
-    findings.push(...tableFindings(server.tables, role, intent, rowMetadataIsFull(info)));
+    findings.push(...tableFindings(server.tables, role));
   }
   return findings;
 }

@@ -2,7 +2,7 @@ import type { SchemaDiff } from '../core/schema-diff.js';
 import { isScscTable } from '../core/table-filter.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { rowIdentityKey, type TableSchema } from '../core/table-schema.js';
-import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
+import { WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
 
 /**
  * Column types scsc reads, hashes, streams and writes exactly; anything else is refused up front.
@@ -18,11 +18,8 @@ export const CARRIED_TYPES = new Set([
   'geometrycollection', 'geomcollection',
 ]);
 
-const GEOMETRY_TYPES = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
-const STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
-
-/** Per-table findings of one server: a usable row key, carried column types, the GEOMETRY trap. */
-export function tableFindings(tables: TableSchema[], role: ServerRole, intent: Intent, rowMetadataFull: boolean): Finding[] {
+/** Per-table findings of one server: a usable row key, carried column types. */
+export function tableFindings(tables: TableSchema[], role: ServerRole): Finding[] {
   const findings: Finding[] = [];
   for (const table of tables) {
     if (isScscTable(table.name)) continue;
@@ -40,17 +37,6 @@ export function tableFindings(tables: TableSchema[], role: ServerRole, intent: I
         message: `column type scsc cannot carry: ${unknown.map((c) => `${c.name} ${c.columnType}`).join(', ')}`,
         fix: 'exclude the table (--exclude) or change the column to a supported type',
       });
-    }
-    if (rowMetadataFull && role === 'source') {
-      const firstGeometry = table.columns.findIndex((c) => GEOMETRY_TYPES.has(c.dataType));
-      const stringsAfter = firstGeometry < 0 ? [] : table.columns.slice(firstGeometry + 1).filter((c) => STRING_TYPES.has(c.dataType));
-      if (stringsAfter.length > 0) {
-        findings.push({
-          check: 'binlog.row-metadata-geometry', severity: severityFor(intent, CDC_INTENTS), server: role, table: table.name,
-          message: `binlog_row_metadata=FULL with a GEOMETRY column before string columns (${stringsAfter.map((c) => c.name).join(', ')}): the binlog reader decodes those strings with the wrong charset`,
-          fix: "SET GLOBAL binlog_row_metadata = 'MINIMAL' (scsc reads column names from information_schema)",
-        });
-      }
     }
   }
   return findings;

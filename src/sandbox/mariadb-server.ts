@@ -39,6 +39,8 @@ export interface MariaDbServer {
   url(database?: string, user?: string, password?: string): string;
   /** Runs SQL as root on a short-lived connection (multiple statements allowed). */
   sql(statements: string, database?: string): Promise<unknown>;
+  /** Shuts the server down (as a service restart does), waits `downMs`, starts it again on the same port and data. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,12 +102,16 @@ async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> 
     ...binlogArgs(options, baseDir),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(mariadbd, args, { stdio: 'ignore' });
-  child.on('error', () => undefined); // a failed spawn leaves child.pid unset, which the start wait reports
-  childReaper.track(child, { label: 'mariadb', ...(options.keepDataDir === true ? {} : { removeDirOnOrphan: baseDir }) });
-  child.unref();
+  const launch = (): ReturnType<typeof spawn> => {
+    const started = spawn(mariadbd, args, { stdio: 'ignore' });
+    started.on('error', () => undefined); // a failed spawn leaves child.pid unset, which the start wait reports
+    childReaper.track(started, { label: 'mariadb', ...(options.keepDataDir === true ? {} : { removeDirOnOrphan: baseDir }) });
+    started.unref();
+    return started;
+  };
+  const child = launch();
 
-  const server = makeServer({ name, port, serverId, baseDir, logPath, keep: options.keepDataDir === true, child });
+  const server = makeServer({ name, port, serverId, baseDir, logPath, keep: options.keepDataDir === true, child, launch });
   try {
     await waitUntilReady(server, child, options.startTimeoutMs ?? 30_000);
   } catch (error) {
@@ -160,6 +166,7 @@ interface ServerParts {
   logPath: string;
   keep: boolean;
   child: ReturnType<typeof spawn>;
+  launch: () => ReturnType<typeof spawn>;
 }
 
 function makeServer(parts: ServerParts): MariaDbServer {
@@ -188,6 +195,12 @@ function makeServer(parts: ServerParts): MariaDbServer {
       } finally {
         await connection.end();
       }
+    },
+    async restart(downMs = 0) {
+      await childReaper.stop(parts.child, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      parts.child = parts.launch();
+      await waitUntilReady(this, parts.child, 30_000);
     },
     stop() {
       stopping ??= (async () => {

@@ -67,21 +67,14 @@ export function enumValues(columnType: string): string[] {
 }
 
 /**
- * One of zongji's decoded rows as exact RowValues (text for numbers and times, bytes for binary),
- * for the columns of `table` that the row has. YEAR 0 arrives as 1900 (zongji adds 1900 to the
+ * One of zongji's decoded rows as exact RowValues (text for numbers and times, bytes for binary);
+ * `table` (matched by column name) tells which fixes apply. YEAR 0 arrives as 1900 (zongji adds 1900 to the
  * stored byte), which no YEAR column can hold otherwise.
  */
 export function toRowImage(row: Record<string, unknown>, table: TableSchema | undefined): RowImage {
+  const byName = new Map((table?.columns ?? []).map((c) => [c.name.toLowerCase(), c]));
   const image: RowImage = {};
-  if (table === undefined) {
-    // A table created after the last schema read: values as decoded (nothing needs the YEAR fix yet).
-    for (const [name, value] of Object.entries(row)) image[name] = toRowValue(value, undefined, name);
-    return image;
-  }
-  for (const column of table.columns) {
-    if (!(column.name in row)) continue;
-    image[column.name] = toRowValue(row[column.name], column, column.name);
-  }
+  for (const [name, value] of Object.entries(row)) image[name] = toRowValue(value, byName.get(name.toLowerCase()), name);
   return image;
 }
 

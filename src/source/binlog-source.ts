@@ -126,6 +126,7 @@ export class BinlogSource {
       bigNumberStrings: true,
     });
     zongji.on('error', onError);
+    this.answerColumnLookups(zongji);
     zongji.on('ready', () => {
       // Queued ahead of the dump command on the same connection.
       zongji.connection?.query(`SET SESSION net_write_timeout = ${PAUSED_READER_TIMEOUT_S}`);
@@ -156,6 +157,35 @@ export class BinlogSource {
     return zongji;
   }
 
+  /**
+   * Without FULL row metadata zongji asks information_schema for a table's columns when its first
+   * row event arrives; a table renamed or altered since the event was logged then gets no or the
+   * wrong columns. scsc answers from its own reads of the source (the definition with the event's
+   * column count), and only asks the server for tables it has never seen.
+   */
+  private answerColumnLookups(zongji: ZongJi): void {
+    const internals = zongji as unknown as {
+      _fetchTableInfo: (event: { tableId: number; schemaName: string; tableName: string; columnCount: number }, next: () => void) => void;
+      tableMap: Record<number, unknown>;
+    };
+    const ask = internals._fetchTableInfo.bind(zongji);
+    internals._fetchTableInfo = (event, next) => {
+      const known = event.schemaName === this.options.database ? this.options.schemas.withColumnCount(event.tableName, event.columnCount) : undefined;
+      if (known === undefined) {
+        ask(event, next);
+        return;
+      }
+      internals.tableMap[event.tableId] = {
+        parentSchema: event.schemaName,
+        tableName: event.tableName,
+        columnSchemas: known.columns.map((c) => ({
+          COLUMN_NAME: c.name, COLLATION_NAME: c.collation ?? null, CHARACTER_SET_NAME: c.charset ?? null, COLUMN_COMMENT: '', COLUMN_TYPE: c.columnType,
+        })),
+      };
+      next();
+    };
+  }
+
   private close(): void {
     const zongji = this.zongji;
     this.zongji = undefined;
@@ -176,6 +206,11 @@ function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscE
     return new ScscError(code, `the source ${describeEndpoint(url)} cannot stream from ${boundary.file}:${boundary.offset}: ${message}`, { cause: error });
   }
   if (code !== undefined) return new ScscError(code, `reading the binlog of ${describeEndpoint(url)} failed: ${message}`, { cause: error });
+  if (/^Insufficient permissions to access|fetched metadata has/.test(message)) {
+    return new ScscError('BINLOG_UNREADABLE', `cannot decode rows of ${describeEndpoint(url)}: ${message}; the table was dropped or altered after these rows were logged and the binlog carries no column names`, {
+      cause: error, fix: "SET GLOBAL binlog_row_metadata = 'FULL' on the source (rows logged from then on carry their columns); for the rows already logged, exclude the table or re-snapshot (delete this stream's rows from _scsc_checkpoint)",
+    });
+  }
   if (/binlog_transaction_compression|PARTIAL_JSON|binlog_row_value_options/i.test(message)) {
     return new ScscError('BINLOG_UNREADABLE', `${describeEndpoint(url)}: ${message}`, { cause: error });
   }

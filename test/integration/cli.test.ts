@@ -9,7 +9,7 @@ import { findFreePort } from '../../src/sandbox/free-port.js';
 import { runCli, type CliResult } from '../env/run-cli.js';
 
 const DESIGN_COMMANDS = ['check', 'sync', 'reconcile', 'watch', 'replicate', 'publish', 'apply', 'bidirectional', 'status'];
-const BUILT = ['check', 'sync', 'reconcile', 'watch', 'replicate', 'demo'];
+const BUILT = ['check', 'sync', 'reconcile', 'watch', 'replicate', 'status', 'demo'];
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tempDirs: string[] = [];
 function tempDir(): string {

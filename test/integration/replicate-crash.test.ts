@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
-import { startCli, type RunningCli } from '../env/run-cli.js';
-import { compareSnapshots, exactSnapshot } from '../env/type-fixture.js';
+import { startCli } from '../env/run-cli.js';
+import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
 
 /*
  * A random workload runs on the source while `scsc replicate` is killed with SIGKILL at random points
@@ -61,30 +61,6 @@ async function runWorkload(source: MariaDbServer, stop: AbortSignal): Promise<nu
   return transactions;
 }
 
-async function waitForOutput(cli: RunningCli, text: string): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (!cli.output().includes(text)) {
-    assert.ok(Date.now() < until && cli.child.exitCode === null, `no "${text}":\n${cli.output()}`);
-    await delay(50);
-  }
-}
-
-async function waitForEqual(cli: RunningCli): Promise<void> {
-  const until = Date.now() + 120_000;
-  let problems: string[] = [];
-  while (Date.now() < until) {
-    problems = [];
-    for (const table of TABLES) {
-      const [a, b] = await Promise.all([exactSnapshot(servers.source, 'app', table), exactSnapshot(servers.target, 'app', table)]);
-      problems.push(...compareSnapshots(table, a, b));
-    }
-    if (problems.length === 0) return;
-    if (cli.child.exitCode !== null) break;
-    await delay(500);
-  }
-  assert.deepEqual(problems.slice(0, 20), [], `${problems.length} differences\n--- scsc output:\n${cli.output().slice(-4000)}`);
-}
-
 describe('scsc replicate survives SIGKILL at random points', { skip: servers.skip }, () => {
   it('after catch-up the target equals the source and no change was applied twice', async () => {
     await servers.source.sql(SCHEMA.join(';\n'));
@@ -123,7 +99,7 @@ describe('scsc replicate survives SIGKILL at random points', { skip: servers.ski
 
     const cli = startCli(args);
     try {
-      await waitForEqual(cli);
+      await waitForTablesEqual({ server: servers.source, database: 'app' }, { server: servers.target, database: 'app' }, TABLES, cli);
       const rows = await servers.target.sql('SELECT id FROM app.ledger_reapplied') as Array<{ id: string }>;
       assert.deepEqual(rows.map((r) => r.id), [], `ledger inserts applied twice\n${outputs.map((o) => o.split('\n').filter((l) => /streaming|lanes|error|warn/i.test(l)).join('\n')).join('\n---\n')}`);
     } finally {

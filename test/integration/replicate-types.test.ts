@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import type { MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
-import { startCli, type RunningCli } from '../env/run-cli.js';
-import { differencesBetween, FIXTURE_SESSION, q, rowsSql, schemaSql, TABLES } from '../env/type-fixture.js';
+import { startCli } from '../env/run-cli.js';
+import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
+import { FIXTURE_SESSION, q, rowsSql, schemaSql, TABLES } from '../env/type-fixture.js';
 
 /*
  * Every column type of the fixture arrives exactly through the binlog path (`scsc replicate`), with
@@ -27,28 +26,6 @@ const GEO_ROWS = [
   "(2, NULL, 'x', NULL, NULL, '[]', 'c''d', 2155, NULL)",
 ];
 
-async function waitForLog(cli: RunningCli, text: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cli.output().includes(text)) {
-    if (Date.now() > until) throw new Error(`no "${text}" in the output within ${timeoutMs} ms:\n${cli.output()}`);
-    if (cli.child.exitCode !== null) throw new Error(`scsc exited (${cli.child.exitCode}) before "${text}":\n${cli.output()}`);
-    await delay(100);
-  }
-}
-
-async function waitUntilEqual(source: MariaDbServer, target: MariaDbServer, database: string, cli: RunningCli): Promise<void> {
-  const tables = [...TABLES, 'geo_then_text'];
-  const until = Date.now() + 60_000;
-  let problems: string[] = [];
-  while (Date.now() < until) {
-    problems = await differencesBetween({ server: source, database: 'ex' }, { server: target, database }, tables);
-    if (problems.length === 0) return;
-    if (cli.child.exitCode !== null) break;
-    await delay(250);
-  }
-  assert.deepEqual(problems, [], `target ${database} differs from the source:\n${problems.slice(0, 40).join('\n')}\n--- scsc output:\n${cli.output().slice(-4000)}`);
-}
-
 for (const mode of ['full', 'minimal'] as const) {
   describe(`scsc replicate carries every column type exactly (binlog_row_metadata=${mode.toUpperCase()})`, { skip: servers.skip }, () => {
     it('inserts, updates, primary-key changes and deletes arrive exactly; SIGTERM stops it with exit 0', async () => {
@@ -58,10 +35,10 @@ for (const mode of ['full', 'minimal'] as const) {
       await servers.target.sql(`${schemaSql(database, -1)};\n${GEO_THEN_TEXT}`);
       const cli = startCli(['replicate', '--source', source.url('ex'), '--target', servers.target.url(database), '--log-level', 'info']);
       try {
-        await waitForLog(cli, 'streaming from the source binlog');
+        await waitForOutput(cli, 'streaming from the source binlog');
         const use = [`USE ${q('ex')}`, ...FIXTURE_SESSION];
         await source.sql([...use, ...rowsSql(0), `INSERT INTO geo_then_text VALUES ${GEO_ROWS.join(', ')}`].join(';\n'));
-        await waitUntilEqual(source, servers.target, database, cli);
+        await waitForTablesEqual({ server: source, database: 'ex' }, { server: servers.target, database }, [...TABLES, 'geo_then_text'], cli);
 
         // Every row rewritten in one transaction (children first: cascades are not in the binlog),
         // then a key change and in-place updates.
@@ -71,7 +48,7 @@ for (const mode of ['full', 'minimal'] as const) {
           "UPDATE all_types_uk SET vu = CONCAT(IFNULL(vu, ''), ' ✓'), yr = 0, fl = -fl",
           "UPDATE geo_then_text SET l1 = 'ÀÉ', g = ST_GeomFromText('LINESTRING(0 0, 1 1)'), id = 3 WHERE id = 1",
           'DELETE FROM composite_keys WHERE kn = 1'].join(';\n'));
-        await waitUntilEqual(source, servers.target, database, cli);
+        await waitForTablesEqual({ server: source, database: 'ex' }, { server: servers.target, database }, [...TABLES, 'geo_then_text'], cli);
       } finally {
         cli.child.kill('SIGTERM');
       }

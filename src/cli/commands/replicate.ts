@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { runOneWay } from '../../../streams/one-way.js';
 import { ScscError } from '../../core/scsc-error.js';
+import { ReplicationMetrics } from '../../observability/replication-metrics.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
@@ -15,7 +16,7 @@ export function registerReplicateCommand(program: Command, context: CliContext):
     .addOption(new Option('--ddl <mode>', 'apply: run DDL of replicated tables on the target (default) | stop: stop before it'))
     .addOption(new Option('--resnapshot-on-purge', 'when the restart point was purged from the source binlog, compare and repair every table again instead of failing'))
     .addOption(new Option('--reconcile-every <duration>', 'background hash-diff pass every DURATION, e.g. 1h [not built yet]'))
-    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port [not built yet]'))
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0 picks a free port)'))
     .addHelpText('after', `
 First start (no checkpoint in the target's _scsc_checkpoint table for this source): notes the source's binlog
 position, makes every selected table equal with the hash-diff sync (bulk copy into empty tables), then streams
@@ -30,7 +31,6 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
       const { config, logger } = loadCommandConfig(flags, context);
       if (config.kafka.length > 0) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --kafka is not built yet', { fix: 'replicate directly (without --kafka)' });
       if (config.reconcileEvery !== undefined) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --reconcile-every is not built yet', { fix: 'run `scsc reconcile` on a schedule beside it' });
-      if (config.metricsPort !== undefined) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --metrics-port is not built yet', { fix: 'follow the live figures in the log' });
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
         if (controller.signal.aborted) process.exit(130);
@@ -39,16 +39,23 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const metrics = config.metricsPort === undefined ? undefined : new ReplicationMetrics();
+      const server = metrics === undefined ? undefined : await metrics.serve(config.metricsPort ?? 0);
+      if (server !== undefined) logger.info({ url: `http://127.0.0.1:${server.port}/metrics` }, 'serving Prometheus metrics');
+      let lastApplied = -1;
       try {
         await runOneWay({
-          config, logger, stop: controller.signal,
+          config, logger, stop: controller.signal, ...(metrics === undefined ? {} : { metrics }),
           onStats: (figures) => {
-            if (figures.applied > 0 || figures.received > 0) logger.info(figures, `replicating: ${figures.rowsPerSecond} rows/s, lag ${figures.lagMs ?? '-'} ms`);
+            if (figures.applied === lastApplied) return;
+            lastApplied = figures.applied;
+            logger.info(figures, `replicating: ${figures.rowsPerSecond} rows/s, lag ${figures.lagMs ?? '-'} ms`);
           },
         });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        await server?.close();
       }
       context.exitCode = 0;
     });
