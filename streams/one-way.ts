@@ -43,6 +43,8 @@ export interface OneWayOptions {
   stop: AbortSignal;
   /** Prometheus metrics (--metrics-port), updated as changes flow. */
   metrics?: ReplicationMetrics;
+  /** Called once the snapshot (if any) is done and reading the binlog starts. */
+  onStreaming?: (from: Boundary) => void;
   /** Live figures, every few seconds (the command prints them). */
   onStats?: (figures: ReplicationFigures) => void;
 }
@@ -80,6 +82,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
     const from = loaded.resume as Boundary;
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
+    options.onStreaming?.(from);
 
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,

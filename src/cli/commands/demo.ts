@@ -1,59 +1,106 @@
-import type { Command } from 'commander';
-import { parseDatabaseUrl } from '../../config/database-url.js';
-import type { PreflightReport } from '../../preflight/run-preflight.js';
+import { Option, type Command } from 'commander';
+import { runOneWay } from '../../../streams/one-way.js';
+import { resolveConfig } from '../../config/load-config.js';
+import { ScscError } from '../../core/scsc-error.js';
+import { createLogger } from '../../observability/logger.js';
 import { runPreflight } from '../../preflight/run-preflight.js';
+import { runSync } from '../../reconcile/sync-run.js';
+import { DemoLagProbe } from '../../sandbox/demo-lag-probe.js';
+import { startDemoWorkload } from '../../sandbox/demo-workload.js';
 import { startMariaDbServer, type MariaDbServer } from '../../sandbox/mariadb-server.js';
 import { sampleRowsSql, sampleSchemaSql } from '../../sandbox/sample-schema.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
-import { formatPreflight } from '../print-preflight.js';
-
-const EXPECTED_BLOCKERS = ['binlog.row-image', 'table.no-key', 'privilege.missing'];
 
 /**
- * Runs scsc against two throwaway MariaDB servers it starts itself: a clean preflight, then the same
- * preflight after three typical misconfigurations, which it must catch. Needs only mariadb-server.
+ * The README's first command: two throwaway MariaDB servers, `scsc replicate` between them while a
+ * workload writes to the source (throughput and lag every second), then a reconcile that must find
+ * the two databases identical. Needs only mariadb-server installed.
  */
 export function registerDemoCommand(program: Command, context: CliContext): void {
   const command = program
     .command('demo')
-    .description('start two throwaway MariaDB servers and show scsc at work on them (needs mariadb-server installed)');
+    .description('live replication between two throwaway MariaDB servers, then a reconcile (needs mariadb-server installed)')
+    .addOption(new Option('--seconds <n>', 'how long the workload writes (default 10)'));
   addOptions(command, ['logLevel']);
   command.action(async (flags: Record<string, unknown>) => {
-      const { logger } = loadCommandConfig(flags, context);
-      logger.info('starting two throwaway MariaDB servers (source with ROW binlog, target)');
-      const started = await Promise.allSettled([startMariaDbServer({ name: 'demo-source' }), startMariaDbServer({ name: 'demo-target' })]);
-      const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      try {
-        const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed !== undefined) throw failed.reason;
-        const [source, target] = servers as [MariaDbServer, MariaDbServer];
-        await Promise.all([source.sql(sampleSchemaSql('shop') + sampleRowsSql('shop')), target.sql(sampleSchemaSql('shop'))]);
-        logger.info({ source: source.url('shop'), target: target.url('shop') }, 'sample shop schema loaded');
-
-        const clean = await preflight(source, target, 'root');
-        context.stdout.write(`\n== 1. a well-configured pair ==\n${formatPreflight(clean)}`);
-
-        await source.sql("SET GLOBAL binlog_row_image = 'MINIMAL'; CREATE TABLE shop.audit_log (at DATETIME, note TEXT)");
-        await target.sql("CREATE USER 'reporter'@'%' IDENTIFIED BY 'demo-secret'; GRANT SELECT ON shop.* TO 'reporter'@'%'");
-        const broken = await preflight(source, target, 'reporter', 'demo-secret');
-        context.stdout.write(`\n== 2. the same pair with MINIMAL row images, a table without a key and a read-only target user ==\n${formatPreflight(broken)}`);
-
-        const caught = EXPECTED_BLOCKERS.every((check) => broken.findings.some((f) => f.check === check && f.severity === 'blocker'));
-        context.stdout.write(`\n${clean.ok && caught ? 'demo passed: the clean pair is ready, every planted problem was caught with its fix' : 'demo FAILED: the preflight missed something'}\n`);
-        context.exitCode = clean.ok && caught ? 0 : 1;
-      } finally {
-        await Promise.all(servers.map((s) => s.stop()));
-        logger.info('throwaway servers stopped and removed');
-      }
-    });
+    const { logger } = loadCommandConfig(flags, context);
+    const seconds = Number(flags.seconds ?? 10);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new ScscError('USAGE', `--seconds must be a number from 1 to 3600, not ${String(flags.seconds)}`);
+    const out = (line: string): void => void context.stdout.write(`${line}\n`);
+    logger.info('starting two throwaway MariaDB servers (source with ROW binlog and FULL row metadata, target)');
+    const started = await Promise.allSettled([startMariaDbServer({ name: 'demo-source', binlogRowMetadata: 'FULL' }), startMariaDbServer({ name: 'demo-target' })]);
+    const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const [source, target] = servers as [MariaDbServer, MariaDbServer];
+      context.exitCode = await runDemo(source, target, seconds, out, context);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      logger.info('throwaway servers stopped and removed');
+    }
+  });
 }
 
-async function preflight(source: MariaDbServer, target: MariaDbServer, targetUser: string, targetPassword?: string): Promise<PreflightReport> {
-  return runPreflight({
-    intent: 'replicate',
-    source: parseDatabaseUrl(source.url('shop'), 'demo source'),
-    target: parseDatabaseUrl(target.url('shop', targetUser, targetPassword), 'demo target'),
+async function runDemo(source: MariaDbServer, target: MariaDbServer, seconds: number, out: (line: string) => void, context: CliContext): Promise<number> {
+  await source.sql(`${sampleSchemaSql('shop')}${sampleRowsSql('shop')}
+    CREATE TABLE demo_heartbeat (id INT PRIMARY KEY, beat_at DATETIME(6) NOT NULL); INSERT INTO demo_heartbeat VALUES (1, UTC_TIMESTAMP(6));`);
+  await target.sql('CREATE DATABASE shop');
+  out('== scsc demo: live one-way replication between two throwaway MariaDB servers ==');
+  out(`source  ${source.url('shop')}  (sample shop schema and rows; ROW binlog, FULL row metadata)`);
+  out(`target  ${target.url('shop')}  (empty database)`);
+
+  const config = resolveConfig({ flags: { source: source.url('shop'), target: target.url('shop'), logLevel: 'warn' }, env: {}, cwd: context.cwd });
+  const preflight = await runPreflight({ intent: 'replicate', source: config.source!, target: config.target! });
+  const blockers = preflight.findings.filter((f) => f.severity === 'blocker').length;
+  out(`preflight (scsc check --for replicate): ${preflight.ok ? 'ready' : 'NOT ready'}, ${blockers} blockers, ${preflight.findings.length - blockers} warnings`);
+  if (!preflight.ok) return 1;
+
+  const stop = new AbortController();
+  const probe = new DemoLagProbe(source, target, 'shop');
+  let markStreaming: () => void = () => undefined;
+  const streaming = new Promise<void>((resolve) => {
+    markStreaming = resolve;
   });
+  const replication = runOneWay({
+    config, logger: createLogger({ level: 'warn' }), stop: stop.signal,
+    onStreaming: () => {
+      out('snapshot done (tables created and copied in one consistent read view); streaming the binlog');
+      markStreaming();
+    },
+  });
+  replication.catch(() => undefined); // awaited below; a failure meanwhile must not crash the workload
+  await Promise.race([streaming, replication]);
+
+  out(`workload: orders with their lines, status and price changes, deletions, for ${seconds} s`);
+  const workload = startDemoWorkload(source, 'shop');
+  const startedAt = Date.now();
+  let lastTransactions = 0;
+  const timer = setInterval(() => {
+    void probe.sample().then((sample) => {
+      const done = workload.transactions;
+      out(`t=${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s  source ${String(done - lastTransactions).padStart(5)} txn/s  target ${String(sample.targetRows).padStart(6)} order rows  lag ${sample.lagMs} ms`);
+      lastTransactions = done;
+    }, () => undefined);
+  }, 1000);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  clearInterval(timer);
+  await workload.stop();
+  out(`workload stopped after ${workload.transactions} transactions; waiting for the target to catch up`);
+  const caughtUp = await probe.waitUntilCaughtUp(30_000);
+  out(caughtUp === undefined ? 'the target did NOT catch up within 30 s' : `caught up ${caughtUp} ms after the last write; lag while writing: ${probe.summary()}`);
+  stop.abort();
+  await replication;
+  out('replication stopped (SIGINT does the same: batches in flight finish, checkpoints saved)');
+
+  const report = await runSync({
+    source: config.source!, target: config.target!, include: [], exclude: [], workers: 2, batchSize: 1000,
+    apply: false, collectSql: false, bulkCopyWhenEmpty: false, keepFkChecks: false, createMissing: false,
+  });
+  const differing = report.tables.filter((t) => t.status !== 'equal');
+  out(`reconcile (scsc reconcile): ${report.tables.map((t) => `${t.table} ${t.status}`).join(', ')}`);
+  out(differing.length === 0 && caughtUp !== undefined ? 'demo passed: the target is identical to the source, row for row' : 'demo FAILED: the target differs from the source');
+  return differing.length === 0 && caughtUp !== undefined ? 0 : 1;
 }
