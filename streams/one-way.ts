@@ -32,6 +32,7 @@ import { ReplicationStats, type ReplicationFigures } from '../src/observability/
 import { applyInLanes, type LaneBatch } from '../src/pipeline/apply-in-lanes.js';
 import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
+import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, MysqlApplier } from '../src/sink/mysql-applier.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
@@ -43,6 +44,9 @@ export interface OneWayOptions {
   stop: AbortSignal;
   /** Prometheus metrics (--metrics-port), updated as changes flow. */
   metrics?: ReplicationMetrics;
+  /** --reconcile-every: repair drift found by the scheduled passes (--repair). */
+  repair?: boolean;
+  onReconcilePass?: (pass: ReconcilePass) => void;
   /** Called once the snapshot (if any) is done and reading the binlog starts. */
   onStreaming?: (from: Boundary) => void;
   /** Live figures, every few seconds (the command prints them). */
@@ -133,6 +137,13 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       options.onStats?.(stats.figures(watermark.current()));
     }, RESUME_SAVE_MS);
 
+    const reconciling = config.reconcileEvery === undefined ? undefined : runScheduledReconcile({
+      config, everyMs: config.reconcileEvery, repair: options.repair === true, source: sourcePool, logger, stop: options.stop,
+      tables: () => schemas.all().map((t) => t.name).filter(selects),
+      applied: () => watermark.current(),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      ...(options.onReconcilePass === undefined ? {} : { onPass: options.onReconcilePass }),
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         const changes = untilAborted(source.changes(from), options.stop).pipe(
@@ -171,6 +182,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       throw error;
     } finally {
       clearInterval(timer);
+      await reconciling;
     }
     await saveResume();
     logger.info({ resumeFrom: describePosition(watermark.current()) }, 'replication stopped; every applied batch is checkpointed');

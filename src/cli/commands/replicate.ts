@@ -15,7 +15,8 @@ export function registerReplicateCommand(program: Command, context: CliContext):
     .addOption(new Option('--consistency <mode>', 'table: one lane per table, tables in parallel (default) | transaction: source transactions applied atomically, in one lane'))
     .addOption(new Option('--ddl <mode>', 'apply: run DDL of replicated tables on the target (default) | stop: stop before it'))
     .addOption(new Option('--resnapshot-on-purge', 'when the restart point was purged from the source binlog, compare and repair every table again instead of failing'))
-    .addOption(new Option('--reconcile-every <duration>', 'background hash-diff pass every DURATION, e.g. 1h [not built yet]'))
+    .addOption(new Option('--reconcile-every <duration>', 'a hash-diff pass every DURATION (e.g. 1h) beside the stream; differences still there once the stream caught up are drift'))
+    .addOption(new Option('--repair', 'with --reconcile-every: repair the drift found'))
     .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0 picks a free port)'))
     .addHelpText('after', `
 First start (no checkpoint in the target's _scsc_checkpoint table for this source): notes the source's binlog
@@ -30,7 +31,7 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
     .action(async (flags: Record<string, unknown>) => {
       const { config, logger } = loadCommandConfig(flags, context);
       if (config.kafka.length > 0) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --kafka is not built yet', { fix: 'replicate directly (without --kafka)' });
-      if (config.reconcileEvery !== undefined) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --reconcile-every is not built yet', { fix: 'run `scsc reconcile` on a schedule beside it' });
+      if (flags.repair === true && config.reconcileEvery === undefined) throw new ScscError('USAGE', '--repair needs --reconcile-every (it repairs what the scheduled passes find)');
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
         if (controller.signal.aborted) process.exit(130);
@@ -45,7 +46,7 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
       let lastApplied = -1;
       try {
         await runOneWay({
-          config, logger, stop: controller.signal, ...(metrics === undefined ? {} : { metrics }),
+          config, logger, stop: controller.signal, ...(metrics === undefined ? {} : { metrics }), repair: flags.repair === true,
           onStats: (figures) => {
             if (figures.applied === lastApplied) return;
             lastApplied = figures.applied;
