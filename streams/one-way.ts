@@ -16,8 +16,8 @@
 import { filter, Observable } from 'rxjs';
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore, STREAM_LANE } from '../src/checkpoint/checkpoint-store.js';
+import { streamName } from '../src/checkpoint/stream-name.js';
 import type { ResolvedConfig } from '../src/config/config-schema.js';
-import { describeEndpoint } from '../src/config/database-url.js';
 import { requireDatabases } from '../src/config/require-databases.js';
 import type { ChangeEvent } from '../src/core/change-event.js';
 import { describePosition, positionKey, type Boundary } from '../src/core/position.js';
@@ -68,7 +68,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
   try {
     targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 2, keepFkChecks: config.keepFkChecks });
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(sourcePool), readServerInfo(targetPool)]);
-    const stream = describeEndpoint({ ...config.source, user: '' }).replace(/^@/, '');
+    const stream = streamName(config.source);
     const checkpoints = new CheckpointStore(targetPool, databases.target, stream);
     await checkpoints.ensureTable();
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore, CHECKPOINT_TABLE, STREAM_LANE } from '../../checkpoint/checkpoint-store.js';
+import { streamName } from '../../checkpoint/stream-name.js';
 import { describeEndpoint, type DatabaseUrl } from '../../config/database-url.js';
 import { positionKey, type Boundary } from '../../core/position.js';
 import { redactValue } from '../../core/redact.js';
@@ -82,9 +83,6 @@ async function readStatus(target: DatabaseUrlWithName, source: DatabaseUrlWithNa
 }
 
 /** The name `scsc replicate` gives the stream of a source: host:port/database, without the user. */
-function streamName(source: DatabaseUrl): string {
-  return describeEndpoint({ ...source, user: '' }).replace(/^@/, '');
-}
 
 async function readStream(pool: Pool, database: string, stream: string, now: Date): Promise<StreamStatus> {
   const loaded = await new CheckpointStore(pool, database, stream).load();
