@@ -53,8 +53,13 @@ export interface OneWayOptions {
   onStats?: (figures: ReplicationFigures) => void;
 }
 
-const QUEUE_HIGH_BYTES = 64 << 20;
-const QUEUE_LOW_BYTES = 16 << 20;
+/**
+ * Queued changes (estimated bytes) at which the binlog socket pauses and resumes. Enough to keep every
+ * lane's next batch ready; more only delays applies (decoding a backlog starves the target's replies)
+ * and grows the heap.
+ */
+const QUEUE_HIGH_BYTES = 8 << 20;
+const QUEUE_LOW_BYTES = 2 << 20;
 const RESUME_SAVE_MS = 2_000;
 
 export async function runOneWay(options: OneWayOptions): Promise<void> {
@@ -66,7 +71,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
   const sourcePool = await openSessionPool(config.source, { role: 'source', connections: 2 });
   let targetPool: Pool | undefined;
   try {
-    targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 2, keepFkChecks: config.keepFkChecks });
+    targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 2, keepFkChecks: config.keepFkChecks, multipleStatements: true });
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(sourcePool), readServerInfo(targetPool)]);
     const stream = streamName(config.source);
     const checkpoints = new CheckpointStore(targetPool, databases.target, stream);

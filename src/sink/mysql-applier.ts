@@ -102,14 +102,17 @@ export class MysqlApplier {
     });
   }
 
+  /**
+   * One transaction in as few round trips as the packet size allows: statements go together as a
+   * multi-statement query (the pool is opened with multipleStatements), COMMIT with the last group.
+   */
   private async transaction(lane: string, statements: readonly string[]): Promise<void> {
+    const groups = packStatements(['START TRANSACTION', ...statements, 'COMMIT'], this.options.limits.bytes);
     await withRetry(async () => {
       let connection: PoolConnection | undefined;
       try {
         connection = await this.options.pool.getConnection();
-        await connection.query('START TRANSACTION');
-        for (const sql of statements) await connection.query(sql);
-        await connection.query('COMMIT');
+        for (const group of groups) await connection.query(group);
         connection.release();
       } catch (error) {
         if (connection !== undefined) {
@@ -155,4 +158,23 @@ function segmentsByTable(events: readonly ChangeEvent[]): Array<{ table: string;
     else segments.push({ table: event.table, events: [event] });
   }
   return segments;
+}
+
+/** Joins statements into multi-statement queries of at most `bytes` each (a longer statement goes alone). */
+function packStatements(statements: readonly string[], bytes: number): string[] {
+  const groups: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const sql of statements) {
+    const length = Buffer.byteLength(sql) + 2;
+    if (current.length > 0 && size + length > bytes) {
+      groups.push(current.join(';\n'));
+      current = [];
+      size = 0;
+    }
+    current.push(sql);
+    size += length;
+  }
+  if (current.length > 0) groups.push(current.join(';\n'));
+  return groups;
 }
