@@ -1,17 +1,23 @@
 // Benchmarks against named peers on throwaway servers, printed as ratios: npm run bench [-- NAME...]
-// NAME: schema, copy, reconcile, sync, memory (default all). SCSC_BENCH_ROWS sets the table size.
+// NAME: schema, copy, reconcile, sync, memory, replicate, lag, replicate-memory (default all).
+// SCSC_BENCH_ROWS sets the table size; replicate replays a backlog of a tenth of it, replicate-memory all of it.
+// lag: SCSC_BENCH_LAG_SECONDS (20) at SCSC_BENCH_LAG_RATE rows/s (5000).
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { startMariaDbServer } from '../src/sandbox/mariadb-server.js';
 import type { BenchResult } from './bench-result.js';
 import { BENCH_TABLE_DDL, createBenchTable } from './bench-table.js';
 import { copyBench } from './copy.bench.js';
 import { introspectionBench } from './introspection.bench.js';
+import { lagBench } from './lag.bench.js';
 import { memoryBench } from './memory.bench.js';
 import { reconcileBench } from './reconcile.bench.js';
+import { replicateMemoryBench } from './replicate-memory.bench.js';
+import { replicateBench } from './replicate.bench.js';
 import { runScsc } from './run-scsc.js';
 import { syncBench } from './sync.bench.js';
 
-const ALL = ['schema', 'copy', 'reconcile', 'sync', 'memory'];
+const ALL = ['schema', 'copy', 'reconcile', 'sync', 'memory', 'replicate', 'lag', 'replicate-memory'];
+const ON_ITEMS = ['copy', 'reconcile', 'sync', 'memory'];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 const unknown = selected.filter((name) => !ALL.includes(name));
 if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${ALL.join(', ')}`);
@@ -24,7 +30,7 @@ const [source, target] = await Promise.all([
 const results: BenchResult[] = [];
 try {
   if (selected.includes('schema')) results.push(await introspectionBench(source));
-  if (selected.some((name) => name !== 'schema')) {
+  if (selected.some((name) => ON_ITEMS.includes(name))) {
     console.error(`generating ${rows.toLocaleString('en')} rows on the source`);
     await createBenchTable(source, 'bench', rows);
   }
@@ -36,6 +42,11 @@ try {
   if (selected.includes('reconcile')) results.push(await reconcileBench(source, target, 'bench', rows));
   if (selected.includes('sync')) results.push(await syncBench(source, target, 'bench', rows));
   if (selected.includes('memory')) results.push(...(await memoryBench(source, target, 'bench', rows)));
+  if (selected.includes('replicate')) results.push(...(await replicateBench(source, target, Math.max(1000, Math.floor(rows / 10)))));
+  if (selected.includes('lag')) {
+    results.push(...(await lagBench(source, target, Number(process.env.SCSC_BENCH_LAG_SECONDS ?? 20), Number(process.env.SCSC_BENCH_LAG_RATE ?? 5000))));
+  }
+  if (selected.includes('replicate-memory')) results.push(...(await replicateMemoryBench(source, rows)));
 } finally {
   await Promise.all([source.stop(), target.stop()]);
 }
