@@ -1,15 +1,18 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
-import { insertTupleStatements } from '../sink/row-statements.js';
-import { WHOLE_TABLE } from './key-range.js';
-import { readTuplePages } from './row-fetcher.js';
+import { copyByInsert, copyByInsertBlocks } from './copy-by-insert.js';
+import { copyByLoadData } from './copy-by-load-data.js';
 import type { TableReport, TableRunOptions } from './table-run.js';
 import type { TableSide } from './table-side.js';
 
-/** INSERT statements of one copy kept in flight at once, on separate target connections. */
-const COPY_WRITERS = 3;
+/** Target pools whose refusal of LOAD DATA LOCAL was already reported: the user is told once per run. */
+const toldRefusal = new WeakSet<Pool>();
 
-/** Fills an empty target table from the source (the bulk-copy path of sync). */
+/**
+ * Fills an empty target table from the source (the bulk-copy path of sync): LOAD DATA LOCAL INFILE
+ * fed by the source's own rendering of the rows; multi-row INSERTs when the statements are to be
+ * printed (--print-sql) or the target refuses LOAD DATA LOCAL (said once, as a warning).
+ */
 export async function copyTable(source: TableSide, target: TableSide, options: TableRunOptions, report: TableReport): Promise<TableReport> {
   report.method = 'copy';
   if (!options.apply && !options.collectSql) {
@@ -19,38 +22,23 @@ export async function copyTable(source: TableSide, target: TableSide, options: T
     report.status = report.missing === 0 ? 'equal' : 'differs';
     return report;
   }
-  const inFlight = new Set<Promise<unknown>>();
-  // The first failed INSERT, kept until it is reported: a settled statement leaves inFlight at once.
-  let failure: unknown;
-  const write = async (sql: string): Promise<void> => {
-    while (inFlight.size >= COPY_WRITERS && failure === undefined) await Promise.race(inFlight);
-    if (failure !== undefined) return;
-    const statement = target.pool.query(sql).then(
-      () => undefined,
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    inFlight.add(statement);
-    void statement.finally(() => inFlight.delete(statement));
-  };
-  try {
-    for await (const page of readTuplePages(source, WHOLE_TABLE, Math.max(options.batch.rows, 2000))) {
-      if (options.stopRequested?.() === true || failure !== undefined) break;
-      const statements = insertTupleStatements(target, page, options.batch);
-      if (options.collectSql) report.statements.push(...statements);
-      if (options.apply) for (const sql of statements) await write(sql);
-      report.sourceRows += page.length;
-      report.missing += page.length;
-      options.onProgress?.(page.length);
-    }
-  } catch (error) {
-    failure ??= error;
+  if (options.collectSql) {
+    await copyByInsert(source, target, options, report);
+  } else if (!(await copyByLoadData(source, target, options, report))) {
+    warnRefusedOnce(target.pool);
+    await copyByInsertBlocks(source, target, options, report);
   }
-  // Every statement already sent completes before the table is reported or an error leaves.
-  await Promise.all([...inFlight]);
-  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('bulk copy failed', { cause: failure });
   if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
   report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
   return report;
+}
+
+function warnRefusedOnce(pool: Pool): void {
+  if (toldRefusal.has(pool)) return;
+  toldRefusal.add(pool);
+  process.emitWarning(
+    'the target refuses LOAD DATA LOCAL INFILE, so empty tables are filled with INSERT statements, which is slower; '
+      + 'allow it with SET GLOBAL local_infile = ON on the target (MySQL 8 has it off by default)',
+    { code: 'SCSC_LOCAL_INFILE_REFUSED' },
+  );
 }
