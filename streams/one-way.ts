@@ -85,7 +85,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
 
     let loaded = await checkpoints.load();
     if (loaded.resume === undefined) {
-      await snapshot({ ...options, checkpoints, sourcePool, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
+      await snapshot({ ...options, checkpoints, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
     }
     const from = loaded.resume as Boundary;
@@ -198,7 +198,6 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
 
 interface SnapshotOptions extends OneWayOptions {
   checkpoints: CheckpointStore;
-  sourcePool: Pool;
   flavour: Flavour;
   selected: string[];
 }
