@@ -3,6 +3,7 @@ import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { createTableProgress } from '../observability/table-progress.js';
 import { runSync, type SyncRunReport } from '../reconcile/sync-run.js';
+import { runUntilSignal } from './stop-on-signal.js';
 
 export interface EngineRequest {
   config: ResolvedConfig;
@@ -23,42 +24,35 @@ export async function runEngine(request: EngineRequest): Promise<SyncRunReport> 
   if (config.source === undefined || config.target === undefined) {
     throw new ScscError('URL_MISSING', `${config.source === undefined ? '--source' : '--target'} is required (or SCSC_SOURCE_URL / SCSC_TARGET_URL)`);
   }
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    logger.warn({ signal }, 'stopping after the statement in flight; send the signal again to exit at once');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const progress = createTableProgress(!config.json && config.logLevel !== 'silent');
-  try {
-    return await runSync({
-      source: config.source,
-      target: config.target,
-      include: config.include,
-      exclude: config.exclude,
-      workers: config.workers,
-      batchSize: config.batchSize,
-      apply: request.apply,
-      collectSql: request.collectSql,
-      bulkCopyWhenEmpty: request.bulkCopyWhenEmpty,
-      keepFkChecks: config.keepFkChecks,
-      createMissing: request.createMissing,
-      onTableStart: (table, estimate) => progress.start(table, estimate),
-      onTableProgress: (table, rows) => progress.advance(table, rows),
-      onTableDone: (outcome) => {
-        progress.finish(outcome.table);
-        const { statements: _statements, ...fields } = outcome as typeof outcome & { statements?: string[] };
-        if (outcome.status === 'error') logger.error(fields, 'table failed');
-        // The summary table reports every table; per-table lines would also break the progress bars.
-        else logger.debug(fields, 'table done');
-      },
-      stopRequested: () => stopping,
-    });
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const { source, target } = config;
+  return runUntilSignal(logger, 'stopping after the statement in flight; send the signal again to exit at once', async (stop) => {
+    const progress = createTableProgress(!config.json && config.logLevel !== 'silent');
+    try {
+      return await runSync({
+        source,
+        target,
+        include: config.include,
+        exclude: config.exclude,
+        workers: config.workers,
+        batchSize: config.batchSize,
+        apply: request.apply,
+        collectSql: request.collectSql,
+        bulkCopyWhenEmpty: request.bulkCopyWhenEmpty,
+        keepFkChecks: config.keepFkChecks,
+        createMissing: request.createMissing,
+        onTableStart: (table, estimate) => progress.start(table, estimate),
+        onTableProgress: (table, rows) => progress.advance(table, rows),
+        onTableDone: (outcome) => {
+          progress.finish(outcome.table);
+          const { statements: _statements, ...fields } = outcome as typeof outcome & { statements?: string[] };
+          if (outcome.status === 'error') logger.error(fields, 'table failed');
+          // The summary table reports every table; per-table lines would also break the progress bars.
+          else logger.debug(fields, 'table done');
+        },
+        stopRequested: () => stop.aborted,
+      });
+    } finally {
+      progress.stop();
+    }
+  });
 }

@@ -5,6 +5,7 @@ import { ReplicationMetrics } from '../../observability/replication-metrics.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
+import { runUntilSignal } from '../stop-on-signal.js';
 
 export function registerReplicateCommand(program: Command, context: CliContext): void {
   const command = program
@@ -32,30 +33,21 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
       const { config, logger } = loadCommandConfig(flags, context);
       if (config.kafka.length > 0) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --kafka is not built yet', { fix: 'replicate directly (without --kafka)' });
       if (flags.repair === true && config.reconcileEvery === undefined) throw new ScscError('USAGE', '--repair needs --reconcile-every (it repairs what the scheduled passes find)');
-      const controller = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (controller.signal.aborted) process.exit(130);
-        logger.warn({ signal }, 'stopping: batches in flight finish and are checkpointed; send the signal again to exit at once');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
       const metrics = config.metricsPort === undefined ? undefined : new ReplicationMetrics();
       const server = metrics === undefined ? undefined : await metrics.serve(config.metricsPort ?? 0);
       if (server !== undefined) logger.info({ url: `http://127.0.0.1:${server.port}/metrics` }, 'serving Prometheus metrics');
       let lastApplied = -1;
       try {
-        await runOneWay({
-          config, logger, stop: controller.signal, ...(metrics === undefined ? {} : { metrics }), repair: flags.repair === true,
-          onStats: (figures) => {
-            if (figures.applied === lastApplied) return;
-            lastApplied = figures.applied;
-            logger.info(figures, `replicating: ${figures.rowsPerSecond} rows/s, lag ${figures.lagMs ?? '-'} ms`);
-          },
-        });
+        await runUntilSignal(logger, 'stopping: batches in flight finish and are checkpointed; send the signal again to exit at once', (stop) =>
+          runOneWay({
+            config, logger, stop, ...(metrics === undefined ? {} : { metrics }), repair: flags.repair === true,
+            onStats: (figures) => {
+              if (figures.applied === lastApplied) return;
+              lastApplied = figures.applied;
+              logger.info(figures, `replicating: ${figures.rowsPerSecond} rows/s, lag ${figures.lagMs ?? '-'} ms`);
+            },
+          }));
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
         await server?.close();
       }
       context.exitCode = 0;

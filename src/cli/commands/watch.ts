@@ -5,6 +5,7 @@ import { redactValue } from '../../core/redact.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
+import { runUntilSignal } from '../stop-on-signal.js';
 import { formatSyncReport } from '../print-sync-report.js';
 
 export function registerWatchCommand(program: Command, context: CliContext): void {
@@ -23,24 +24,12 @@ With --json, one JSON object per round on stdout. Exit status: 0 stopped by a si
 configuration error, 3 a server unreachable in the first round, 4 runtime failure.`)
     .action(async (flags: Record<string, unknown>) => {
       const { config, logger } = loadCommandConfig(flags, context);
-      const controller = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (controller.signal.aborted) process.exit(130);
-        logger.warn({ signal }, 'watch stops after the current round; send the signal again to exit at once');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
       const print = (round: WatchRound): void => {
         if (config.json) context.stdout.write(`${JSON.stringify(redactValue(round))}\n`);
         else if (round.report !== undefined) context.stdout.write(formatSyncReport(round.report, 'sync', false));
       };
-      try {
-        await runWatch({ config, logger, statePath: resolve(context.cwd, config.state), stop: controller.signal, onRound: print });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      await runUntilSignal(logger, 'watch stops after the current round; send the signal again to exit at once', (stop) =>
+        runWatch({ config, logger, statePath: resolve(context.cwd, config.state), stop, onRound: print }));
       context.exitCode = 0;
     });
 }
