@@ -74,5 +74,10 @@ function canonicalPieceSql(column: ColumnSchema, flavour: Flavour, last: boolean
  * SHA1 is also cheaper than MD5 inside MariaDB.
  */
 export function rowHashSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
-  return `CAST(CONV(LEFT(SHA1(${canonicalRowSql(columns, flavour)}), 16), 16, 10) AS UNSIGNED)`;
+  return `CAST(CONV(${rowDigestSql(columns, flavour)}, 16, 10) AS UNSIGNED)`;
+}
+
+/** The same 64 bits as 16 hex digits, for rows compared one by one (no conversion to a number). */
+export function rowDigestSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
+  return `LEFT(SHA1(${canonicalRowSql(columns, flavour)}), 16)`;
 }

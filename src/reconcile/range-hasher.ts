@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { keyString, type RowValue } from '../core/row-value.js';
+import type { RowValue } from '../core/row-value.js';
 import { keyRangeSql, type KeyRange } from './key-range.js';
 import { keyOf, type TableSide } from './table-side.js';
 
@@ -49,17 +49,6 @@ export async function splitKeys(side: TableSide, range: KeyRange, count: number,
   const result = await rows(side, `SELECT ${aliases} FROM (SELECT ${side.sql.keySelect}, ROW_NUMBER() OVER (ORDER BY ${side.sql.keyList}) AS rn
     FROM ${side.from} WHERE ${keyRangeSql(side.keyColumns, range)}) q WHERE rn % ${step} = 0 AND rn < ${count} ORDER BY rn`);
   return result.map((row) => keyOf(side, row));
-}
-
-/** Per-row hashes of a (small) range: key string -> [key values, 64-bit hash as text]. */
-export async function rowHashes(side: TableSide, range: KeyRange): Promise<Map<string, { key: RowValue[]; hash: string }>> {
-  const result = await rows(side, `SELECT ${side.sql.keySelect}, ${side.sql.rowHash} AS h FROM ${side.from} WHERE ${keyRangeSql(side.keyColumns, range)}`);
-  const map = new Map<string, { key: RowValue[]; hash: string }>();
-  for (const row of result) {
-    const key = keyOf(side, row);
-    map.set(keyString(key), { key, hash: String(row.h) });
-  }
-  return map;
 }
 
 /** The key `size` rows after `after` in key order: the inclusive end of the next chunk. */

@@ -1,22 +1,25 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { RowValue } from '../core/row-value.js';
+import { mapWithLimit } from './async-pool.js';
 import { keyInSql, keyRangeSql, type KeyRange } from './key-range.js';
 import { valuesTupleSql } from './tuple-sql.js';
 import { keyOf, type TableSide } from './table-side.js';
 
 /**
  * The source's rows for a set of keys, rendered by the server as VALUES tuples in side.columns order
- * (see tuple-sql.ts), read in batches of `batch` keys.
+ * (see tuple-sql.ts), read in batches of `batch` keys, two batches at once.
  */
-export async function fetchTuplesByKeys(side: TableSide, keys: ReadonlyArray<readonly RowValue[]>, batch = 500): Promise<string[]> {
-  const tuple = valuesTupleSql(side.columns, side.flavour);
-  const tuples: string[] = [];
-  for (let i = 0; i < keys.length; i += batch) {
-    const slice = keys.slice(i, i + batch);
-    const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${tuple} AS _scsc_tuple FROM ${side.from} WHERE ${keyInSql(side.keyColumns, slice)}`);
-    for (const packet of result) tuples.push(tupleText(packet));
-  }
-  return tuples;
+export async function fetchTuplesByKeys(side: TableSide, keys: ReadonlyArray<readonly RowValue[]>, batch = 1000): Promise<string[]> {
+  const slices: Array<ReadonlyArray<readonly RowValue[]>> = [];
+  for (let i = 0; i < keys.length; i += batch) slices.push(keys.slice(i, i + batch));
+  return (await mapWithLimit(slices, 2, (slice) => fetchTuples(side, slice))).flat();
+}
+
+/** The rows of these keys as VALUES tuples, in one query. */
+export async function fetchTuples(side: TableSide, keys: ReadonlyArray<readonly RowValue[]>): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const [result] = await side.pool.query<RowDataPacket[]>(`SELECT ${valuesTupleSql(side.columns, side.flavour)} AS _scsc_tuple FROM ${side.from} WHERE ${keyInSql(side.keyColumns, keys)}`);
+  return result.map(tupleText);
 }
 
 /** A tuple holding hex literals may come back as bytes; it is ASCII and utf8mb4 text either way. */

@@ -59,10 +59,20 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
   const started = Date.now();
   const databases = requireDatabases(options.source, options.target);
   const connections = Math.max(2, options.workers * 2);
-  const source = options.sourceSession ?? (await openSessionPool(options.source, { role: 'source', connections }));
-  let target: Pool | undefined;
+  // Both servers are reached at once (a remote server's handshake is a round trip or three).
+  const [opened, openedTarget] = await Promise.allSettled([
+    options.sourceSession ?? openSessionPool(options.source, { role: 'source', connections }),
+    openSessionPool(options.target, { role: 'target', connections, keepFkChecks: options.keepFkChecks }),
+  ]);
+  if (opened.status === 'rejected' || openedTarget.status === 'rejected') {
+    if (opened.status === 'fulfilled' && options.sourceSession === undefined) await opened.value.end().catch(() => undefined);
+    if (openedTarget.status === 'fulfilled') await openedTarget.value.end().catch(() => undefined);
+    // The source's failure first, as when they were reached one after the other.
+    throw opened.status === 'rejected' ? opened.reason : (openedTarget as PromiseRejectedResult).reason;
+  }
+  const source = opened.value;
+  const target = openedTarget.value;
   try {
-    target = await openSessionPool(options.target, { role: 'target', connections, keepFkChecks: options.keepFkChecks });
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(source), readServerInfo(target)]);
     const [sourceTables, targetTables] = await Promise.all([
       introspectDatabase(source, databases.source), introspectDatabase(target, databases.target),
@@ -77,17 +87,16 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     const selected = sourceTables.filter((t) => filter.matches(t.name));
     const targetByName = new Map(targetTables.map((t) => [t.name, t]));
     const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
-    const targetPool = target;
     const limits = { rows: options.batchSize, bytes: Math.max(64 << 10, maxBytes) };
 
     const tables = await mapWithLimit(selected, options.workers, async (schema): Promise<TableOutcome> => {
-      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target: targetPool, sourceInfo, targetInfo, options, limits });
+      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits });
       options.onTableDone?.(outcome);
       return outcome;
     });
     return { source: options.source.display, target: options.target.display, tables, seconds: (Date.now() - started) / 1000 };
   } finally {
-    await Promise.all([options.sourceSession === undefined ? source.end().catch(() => undefined) : undefined, target?.end().catch(() => undefined)]);
+    await Promise.all([options.sourceSession === undefined ? source.end().catch(() => undefined) : undefined, target.end().catch(() => undefined)]);
   }
 }
 

@@ -2,8 +2,10 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { keyString, type RowValue } from '../core/row-value.js';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
 import { deleteStatements, insertTupleStatements, type BatchLimits } from '../sink/row-statements.js';
+import { repairInPlace } from './repair-in-place.js';
 import { existingKeys, fetchTuplesByKeys } from './row-fetcher.js';
 import { copyTable } from './bulk-copy.js';
+import { singleIntegerKey } from './leaf-compare.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -38,13 +40,14 @@ export interface TableReport {
   chunks: number;
   chunksDiffering: number;
   rowsCompared: number;
+  chunksRowByRow: number;
 }
 
 /** Compares one paired table and, when asked, makes the target equal (bulk copy or diff + repair). */
 export async function runTable(source: TableSide, target: TableSide, table: PairedTable, options: TableRunOptions): Promise<TableReport> {
   const report: TableReport = {
     table: table.name, status: 'equal', method: 'diff', sourceRows: 0, targetRows: 0, missing: 0, extra: 0, changed: 0,
-    statements: [], chunks: 0, chunksDiffering: 0, rowsCompared: 0,
+    statements: [], chunks: 0, chunksDiffering: 0, rowsCompared: 0, chunksRowByRow: 0,
   };
   if (options.bulkCopyWhenEmpty && (await isEmpty(target))) return copyTable(source, target, options, report);
 
@@ -53,11 +56,12 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
   });
-  Object.assign(report, { sourceRows: stats.sourceRows, targetRows: stats.targetRows, chunks: stats.chunks, chunksDiffering: stats.chunksDiffering, rowsCompared: stats.rowsCompared });
+  const { sourceRows, targetRows, chunks, chunksDiffering, rowsCompared, chunksRowByRow } = stats;
+  Object.assign(report, { sourceRows, targetRows, chunks, chunksDiffering, rowsCompared, chunksRowByRow });
 
   // A key the target has but the source's key lookup finds after all (e.g. 'a' vs 'A' under a
-  // case-insensitive collation) is rewritten, never deleted.
-  const stillOnSource = new Set((await existingKeys(source, differences.extra)).map(keyString));
+  // case-insensitive collation) is rewritten, never deleted. An integer key matches only itself.
+  const stillOnSource = new Set(singleIntegerKey(source) ? [] : (await existingKeys(source, differences.extra)).map(keyString));
   const extra = differences.extra.filter((k) => !stillOnSource.has(keyString(k)));
   const rewrite = [...differences.changed, ...differences.extra.filter((k) => stillOnSource.has(keyString(k)))];
   Object.assign(report, { missing: differences.missing.length, extra: extra.length, changed: rewrite.length });
@@ -66,74 +70,49 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     return report;
   }
 
-  const tuples = await fetchTuplesByKeys(source, [...differences.missing, ...rewrite]);
-  const plan = planWrites(target, table, options, { extra, rewrite, tuples });
-  if (options.collectSql) report.statements = printable(plan, options);
-  if (options.apply) {
-    const completed = plan.atomic ? await executeAtomically(target, plan.statements, options.stopRequested) : await execute(target, plan.statements, options.stopRequested);
-    report.status = completed ? 'synced' : 'stopped';
-  } else {
-    report.status = 'differs';
+  if (!options.apply && !options.collectSql) {
+    // A plain reconcile reports the counts: no rows to fetch, no statements to build.
+    report.status = options.stopRequested?.() === true ? 'stopped' : 'differs';
+    return report;
   }
-  if (options.stopRequested?.() === true) report.status = 'stopped';
+
+  let completed = true;
+  if (!table.otherUniqueKeys) {
+    const repaired = await repairInPlace(source, target, { upsert: [...differences.missing, ...rewrite], remove: extra }, options);
+    if (options.collectSql && repaired.statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...repaired.statements];
+    completed = repaired.completed;
+  } else {
+    const tuples = await fetchTuplesByKeys(source, [...differences.missing, ...rewrite]);
+    const statements = rewriteStatements(target, options, { extra, rewrite, tuples });
+    if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...statements, 'COMMIT'];
+    if (options.apply) completed = await executeAtomically(target, statements, options.stopRequested);
+  }
+  report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
 }
 
-interface WritePlan {
-  statements: string[];
-  /** Run as one transaction (all or nothing). */
-  atomic: boolean;
-}
-
 /**
- * Without other unique keys: delete the extra rows, upsert the missing and changed ones (each
- * statement atomic and idempotent). With other unique keys an in-place upsert could hit the wrong
- * row (two rows that swapped a UNIQUE value), so changed rows are deleted and re-inserted after all
- * deletes, in one transaction so that no row is ever missing; with --keep-fk-checks the deletes of
- * rows about to be re-inserted run with FK checks off, else ON DELETE CASCADE / SET NULL would wipe
- * or orphan their children on the target.
+ * With unique keys besides the row key an in-place upsert could hit the wrong row (two rows that
+ * swapped a UNIQUE value), so changed rows are deleted and re-inserted after all deletes, in one
+ * transaction so that no row is ever missing; with --keep-fk-checks the deletes of rows about to be
+ * re-inserted run with FK checks off, else ON DELETE CASCADE / SET NULL would wipe or orphan their
+ * children on the target. (Without other unique keys see repair-in-place.ts.)
  */
-function planWrites(target: TableSide, table: PairedTable, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; tuples: string[] }): WritePlan {
+function rewriteStatements(target: TableSide, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; tuples: string[] }): string[] {
   const { extra, rewrite, tuples } = writes;
-  if (!table.otherUniqueKeys) {
-    return { atomic: false, statements: [...deleteStatements(target, extra, options.batch), ...insertTupleStatements(target, tuples, options.batch, 'upsert')] };
-  }
   const shieldChildren = options.keepFkChecks === true && rewrite.length > 0;
-  return {
-    atomic: true,
-    statements: [
-      ...(shieldChildren ? ['SET SESSION foreign_key_checks = 0'] : []),
-      ...deleteStatements(target, rewrite, options.batch),
-      ...(shieldChildren ? ['SET SESSION foreign_key_checks = 1'] : []),
-      ...deleteStatements(target, extra, options.batch),
-      ...insertTupleStatements(target, tuples, options.batch, 'insert'),
-    ],
-  };
-}
-
-/**
- * The statements as a user can run them by hand (--print-sql): first the session settings scsc's own
- * writers use (UTC for TIMESTAMP literals, the sql_mode that accepts zero dates, FK checks), and a
- * transaction around an atomic plan.
- */
-function printable(plan: WritePlan, options: TableRunOptions): string[] {
-  if (plan.statements.length === 0) return [];
-  const body = plan.atomic ? ['START TRANSACTION', ...plan.statements, 'COMMIT'] : plan.statements;
-  return [sessionSettingsSql(options.keepFkChecks === true), ...body];
+  return [
+    ...(shieldChildren ? ['SET SESSION foreign_key_checks = 0'] : []),
+    ...deleteStatements(target, rewrite, options.batch),
+    ...(shieldChildren ? ['SET SESSION foreign_key_checks = 1'] : []),
+    ...deleteStatements(target, extra, options.batch),
+    ...insertTupleStatements(target, tuples, options.batch, 'insert'),
+  ];
 }
 
 async function isEmpty(side: TableSide): Promise<boolean> {
   const [rows] = await side.pool.query<RowDataPacket[]>(`SELECT 1 FROM ${side.from} LIMIT 1`);
   return rows.length === 0;
-}
-
-/** Runs statements one by one; each is atomic, and a stop request is honoured between statements. False when stopped. */
-async function execute(target: TableSide, statements: readonly string[], stopRequested?: () => boolean): Promise<boolean> {
-  for (const sql of statements) {
-    if (stopRequested?.() === true) return false;
-    await target.pool.query(sql);
-  }
-  return true;
 }
 
 /**

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Pool } from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { introspectDatabase } from '../../src/mysql/schema-introspector.js';
+import { readServerInfo } from '../../src/mysql/server-info.js';
+import { openSessionPool } from '../../src/mysql/session-pool.js';
+import type { RowDifferences } from '../../src/reconcile/diff-result.js';
+import { compareRowsInKeyOrder } from '../../src/reconcile/leaf-compare.js';
+import { makeTableSide, type TableSide } from '../../src/reconcile/table-side.js';
+import { mariaDbServersForTests } from '../env/mariadb.js';
+
+/*
+ * The row-by-row merge of integer keys reads both servers page by page: whatever the page size, and
+ * wherever the differences fall against the pages' ends (the first or last row of a page, a side
+ * running out first, keys past the other side's last one), it must find exactly the differences.
+ */
+
+const servers = mariaDbServersForTests({ source: {}, target: {} });
+
+const SCHEMA = `CREATE TABLE t (k BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10));
+  INSERT INTO t SELECT CAST(seq AS SIGNED) * 2 - 60, CONCAT('v', seq) FROM seq_1_to_60;
+  CREATE TABLE z (k INT(6) UNSIGNED ZEROFILL NOT NULL PRIMARY KEY, v INT);
+  INSERT INTO z SELECT seq, seq FROM seq_1_to_40;`;
+const DRIFT = `DELETE FROM t WHERE k IN (-58, -56, 0, 2, 60); UPDATE t SET v = 'x' WHERE k IN (-54, -2, 4, 58);
+  INSERT INTO t VALUES (-1000, 'lo'), (-57, 'odd'), (1, 'odd'), (61, 'hi'), (62, 'hi'), (1000, 'hi');
+  DELETE FROM z WHERE k IN (1, 20, 40); UPDATE z SET v = 0 WHERE k IN (2, 21, 39); INSERT INTO z VALUES (41, 0), (100, 0);`;
+
+const EXPECTED: Record<string, { missing: string[]; extra: string[]; changed: string[] }> = {
+  t: { missing: ['-58', '-56', '0', '2', '60'], extra: ['-1000', '-57', '1', '61', '62', '1000'], changed: ['-54', '-2', '4', '58'] },
+  z: { missing: ['1', '20', '40'], extra: ['41', '100'], changed: ['2', '21', '39'] },
+};
+
+describe('row-by-row merge of integer keys in pages', { skip: servers.skip }, () => {
+  const pools: Pool[] = [];
+  const sides: Record<string, [TableSide, TableSide]> = {};
+
+  before(async () => {
+    await servers.source.sql(`CREATE DATABASE pages; USE pages; ${SCHEMA}`);
+    await servers.target.sql(`CREATE DATABASE pages; USE pages; ${SCHEMA}\n${DRIFT}`);
+    const open = async (role: 'source' | 'target'): Promise<{ pool: Pool; side: (table: string) => TableSide }> => {
+      const server = role === 'source' ? servers.source : servers.target;
+      const pool = await openSessionPool(parseDatabaseUrl(server.url('pages'), role), { role, connections: 2 });
+      pools.push(pool);
+      const [info, tables] = await Promise.all([readServerInfo(pool), introspectDatabase(pool, 'pages')]);
+      return {
+        pool,
+        side: (table) => {
+          const schema = tables.find((s) => s.name === table);
+          assert.ok(schema !== undefined);
+          return makeTableSide(role, pool, info, schema, schema.columns.map((c) => c.name), ['k']);
+        },
+      };
+    };
+    const [source, target] = await Promise.all([open('source'), open('target')]);
+    for (const table of Object.keys(EXPECTED)) sides[table] = [source.side(table), target.side(table)];
+  });
+  after(async () => {
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  for (const pageRows of [1, 2, 3, 7, 29, 30, 31, 1000]) {
+    it(`finds every difference with pages of ${pageRows} rows`, async () => {
+      for (const [table, expected] of Object.entries(EXPECTED)) {
+        const [source, target] = sides[table] as [TableSide, TableSide];
+        const found: RowDifferences = { missing: [], extra: [], changed: [] };
+        const counts = await compareRowsInKeyOrder(source, target, () => '1=1', found, pageRows);
+        const values = (keys: unknown[][]): string[] => keys.map((k) => String(BigInt(String(k[0])))).sort((a, b) => Number(a) - Number(b));
+        assert.deepEqual({ missing: values(found.missing), extra: values(found.extra), changed: values(found.changed) }, expected, `${table}, pages of ${pageRows}`);
+        const [sourceRows, targetRows] = table === 't' ? [60, 61] : [40, 39];
+        assert.deepEqual(counts, { sourceRows, targetRows });
+      }
+    });
+  }
+});
