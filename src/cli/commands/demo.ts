@@ -1,14 +1,6 @@
 import { Option, type Command } from 'commander';
-import { runOneWay } from '../../../streams/one-way.js';
-import { resolveConfig } from '../../config/load-config.js';
 import { ScscError } from '../../core/scsc-error.js';
-import { createLogger } from '../../observability/logger.js';
-import { runPreflight } from '../../preflight/run-preflight.js';
-import { runSync } from '../../reconcile/sync-run.js';
-import { DemoLagProbe } from '../../sandbox/demo-lag-probe.js';
-import { startDemoWorkload } from '../../sandbox/demo-workload.js';
-import { startMariaDbServer, type MariaDbServer } from '../../sandbox/mariadb-server.js';
-import { sampleRowsSql, sampleSchemaSql } from '../../sandbox/sample-schema.js';
+import type { MariaDbServer } from '../../sandbox/mariadb-server.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
@@ -30,77 +22,18 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new ScscError('USAGE', `--seconds must be a number from 1 to 3600, not ${String(flags.seconds)}`);
     const out = (line: string): void => void context.stdout.write(`${line}\n`);
     logger.info('starting two throwaway MariaDB servers (source with ROW binlog and FULL row metadata, target)');
+    const { startMariaDbServer } = await import('../../sandbox/mariadb-server.js');
     const started = await Promise.allSettled([startMariaDbServer({ name: 'demo-source', binlogRowMetadata: 'FULL' }), startMariaDbServer({ name: 'demo-target' })]);
     const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       const [source, target] = servers as [MariaDbServer, MariaDbServer];
+      const { runDemo } = await import('../demo-run.js');
       context.exitCode = await runDemo(source, target, seconds, out, context);
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
       logger.info('throwaway servers stopped and removed');
     }
   });
-}
-
-async function runDemo(source: MariaDbServer, target: MariaDbServer, seconds: number, out: (line: string) => void, context: CliContext): Promise<number> {
-  await source.sql(`${sampleSchemaSql('shop')}${sampleRowsSql('shop')}
-    CREATE TABLE demo_heartbeat (id INT PRIMARY KEY, beat_at DATETIME(6) NOT NULL); INSERT INTO demo_heartbeat VALUES (1, UTC_TIMESTAMP(6));`);
-  await target.sql('CREATE DATABASE shop');
-  out('== scsc demo: live one-way replication between two throwaway MariaDB servers ==');
-  out(`source  ${source.url('shop')}  (sample shop schema and rows; ROW binlog, FULL row metadata)`);
-  out(`target  ${target.url('shop')}  (empty database)`);
-
-  const config = resolveConfig({ flags: { source: source.url('shop'), target: target.url('shop'), logLevel: 'warn' }, env: {}, cwd: context.cwd });
-  const preflight = await runPreflight({ intent: 'replicate', source: config.source!, target: config.target! });
-  const blockers = preflight.findings.filter((f) => f.severity === 'blocker').length;
-  out(`preflight (scsc check --for replicate): ${preflight.ok ? 'ready' : 'NOT ready'}, ${blockers} blockers, ${preflight.findings.length - blockers} warnings`);
-  if (!preflight.ok) return 1;
-
-  const stop = new AbortController();
-  const probe = new DemoLagProbe(source, target, 'shop');
-  let markStreaming: () => void = () => undefined;
-  const streaming = new Promise<void>((resolve) => {
-    markStreaming = resolve;
-  });
-  const replication = runOneWay({
-    config, logger: createLogger({ level: 'warn' }), stop: stop.signal,
-    onStreaming: () => {
-      out('snapshot done (tables created and copied in one consistent read view); streaming the binlog');
-      markStreaming();
-    },
-  });
-  replication.catch(() => undefined); // awaited below; a failure meanwhile must not crash the workload
-  await Promise.race([streaming, replication]);
-
-  out(`workload: orders with their lines, status and price changes, deletions, for ${seconds} s`);
-  const workload = startDemoWorkload(source, 'shop');
-  const startedAt = Date.now();
-  let lastTransactions = 0;
-  const timer = setInterval(() => {
-    void probe.sample().then((sample) => {
-      const done = workload.transactions;
-      out(`t=${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s  source ${String(done - lastTransactions).padStart(5)} txn/s  target ${String(sample.targetRows).padStart(6)} order rows  lag ${sample.lagMs} ms`);
-      lastTransactions = done;
-    }, () => undefined);
-  }, 1000);
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  clearInterval(timer);
-  await workload.stop();
-  out(`workload stopped after ${workload.transactions} transactions; waiting for the target to catch up`);
-  const caughtUp = await probe.waitUntilCaughtUp(30_000);
-  out(caughtUp === undefined ? 'the target did NOT catch up within 30 s' : `caught up ${caughtUp} ms after the last write; lag while writing: ${probe.summary()}`);
-  stop.abort();
-  await replication;
-  out('replication stopped (SIGINT does the same: batches in flight finish, checkpoints saved)');
-
-  const report = await runSync({
-    source: config.source!, target: config.target!, include: [], exclude: [], workers: 2, batchSize: 1000,
-    apply: false, collectSql: false, bulkCopyWhenEmpty: false, keepFkChecks: false, createMissing: false,
-  });
-  const differing = report.tables.filter((t) => t.status !== 'equal');
-  out(`reconcile (scsc reconcile): ${report.tables.map((t) => `${t.table} ${t.status}`).join(', ')}`);
-  out(differing.length === 0 && caughtUp !== undefined ? 'demo passed: the target is identical to the source, row for row' : 'demo FAILED: the target differs from the source');
-  return differing.length === 0 && caughtUp !== undefined ? 0 : 1;
 }
