@@ -3,6 +3,7 @@ import { keyString, type RowValue } from '../core/row-value.js';
 import { sqlLiteral } from '../mysql/sql-literal.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { keyInSql } from '../reconcile/key-range.js';
+import { upsertClause } from './row-statements.js';
 import type { TargetTable } from './target-table.js';
 
 export interface StatementLimits {
@@ -117,9 +118,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   const columns = Object.keys(first).map((name) => table.writable.get(name.toLowerCase())).filter((c) => c !== undefined);
   const names = columns.map((c) => quoteIdentifier(c.name));
   const head = `INSERT INTO ${table.from} (${names.join(', ')}) VALUES `;
-  const tail = limits.upsertRowAlias
-    ? ` AS _scsc_new ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = _scsc_new.${n}`).join(', ')}`
-    : ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
+  const tail = upsertClause(names, limits.upsertRowAlias);
   const statements: string[] = [];
   let tuples: string[] = [];
   const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);

@@ -18,13 +18,18 @@ export interface BatchLimits {
 export function insertTupleStatements(target: TableSide, tuples: readonly string[], limits: BatchLimits, mode: 'insert' | 'upsert' = 'insert'): string[] {
   const names = target.columns.map((c) => quoteIdentifier(c.name));
   const head = `INSERT INTO ${target.from} (${names.join(', ')}) VALUES `;
-  let tail = '';
-  if (mode === 'upsert') {
-    tail = target.upsertRowAlias
-      ? ` AS _scsc_new ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = _scsc_new.${n}`).join(', ')}`
-      : ` ON DUPLICATE KEY UPDATE ${names.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
-  }
+  const tail = mode === 'upsert' ? upsertClause(names, target.upsertRowAlias) : '';
   return pack(tuples, head, tail, ', ', limits);
+}
+
+/**
+ * The ON DUPLICATE KEY UPDATE tail that makes an INSERT of these (quoted) columns an upsert: MySQL
+ * 8.0.19+ with a row alias (VALUES() is deprecated there), MariaDB with VALUES(col).
+ */
+export function upsertClause(quotedNames: readonly string[], rowAlias: boolean): string {
+  return rowAlias
+    ? ` AS _scsc_new ON DUPLICATE KEY UPDATE ${quotedNames.map((n) => `${n} = _scsc_new.${n}`).join(', ')}`
+    : ` ON DUPLICATE KEY UPDATE ${quotedNames.map((n) => `${n} = VALUES(${n})`).join(', ')}`;
 }
 
 export function deleteStatements(target: TableSide, keys: ReadonlyArray<readonly RowValue[]>, limits: BatchLimits): string[] {
