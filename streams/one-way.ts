@@ -30,6 +30,7 @@ import type { Logger } from '../src/observability/logger.js';
 import type { ReplicationMetrics } from '../src/observability/replication-metrics.js';
 import { ReplicationStats, type ReplicationFigures } from '../src/observability/replication-stats.js';
 import { applyInLanes, type LaneBatch } from '../src/pipeline/apply-in-lanes.js';
+import { fkCascadePlan, laneHeldTable } from '../src/sink/fk-cascades.js';
 import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
@@ -101,17 +102,32 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       stopped: () => options.stop.aborted,
     });
     await applier.refreshSchema();
+    const uncascaded = [...fkCascadePlan(schemas.all()).cascadingParents].filter((t) => selects(t) && !applier.cascadePlan().cascadingParents.has(t));
+    if (uncascaded.length > 0) {
+      logger.warn({ tables: uncascaded }, 'FK actions of the source (ON DELETE/UPDATE CASCADE, SET NULL) reference these tables, but the target has no such FKs: rows the source changes by them will not change on the target; add the same FKs to the target');
+    }
 
     const source = new BinlogSource({
       url: config.source, serverId: binlogClientId(stream, sourceInfo.serverId), database: databases.source, selects, schemas, logger,
     });
     const watermark = new Watermark(from);
     const stats = new ReplicationStats();
-    const laneOf = config.consistency === 'transaction' ? (): string => 'all' : (event: ChangeEvent): string => event.table;
+    // Tables an FK cascade links share a lane (the cascaded child rows are not in the binlog, so the
+    // target cascades them itself and needs the source's order between parent and children).
+    const laneOf = config.consistency === 'transaction'
+      ? (): string => 'all'
+      : (event: ChangeEvent): string => applier.cascadePlan().laneOf(event.table) ?? event.table;
+    // A change is done when a lane that held its table then, in this run or an earlier one whose
+    // grouping differed (other FKs, other --consistency), has applied past it.
     const alreadyApplied = (event: ChangeEvent): boolean => {
-      const lane = event.kind === 'ddl' ? DDL_LANE : laneOf(event);
-      const done = applied.get(lane);
-      return done !== undefined && positionKey(event.position) <= done;
+      const key = positionKey(event.position);
+      if (event.kind === 'ddl') {
+        const done = applied.get(DDL_LANE);
+        return done !== undefined && key <= done;
+      }
+      const lane = laneOf(event);
+      for (const [name, done] of applied) if ((name === lane || laneHeldTable(name, event.table)) && key <= done) return true;
+      return false;
     };
 
     const apply = async (batch: LaneBatch): Promise<void> => {

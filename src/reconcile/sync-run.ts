@@ -10,6 +10,7 @@ import { readServerInfo, type ServerInfo } from '../mysql/server-info.js';
 import { openSessionPool } from '../mysql/session-pool.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { mapWithLimit } from './async-pool.js';
+import { mapParentsFirst } from './map-parents-first.js';
 import { DEFAULT_DIFF_OPTIONS, type DiffOptions } from './table-differ.js';
 import { pairTables } from './table-pairing.js';
 import { runTable, type TableReport } from './table-run.js';
@@ -89,7 +90,9 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
     const limits = { rows: options.batchSize, bytes: Math.max(64 << 10, maxBytes) };
 
-    const tables = await mapWithLimit(selected, options.workers, async (schema): Promise<TableOutcome> => {
+    // With FK checks on, a child table's rows need their parents on the target first.
+    const inOrder = options.keepFkChecks ? mapParentsFirst : mapWithLimit;
+    const tables = await inOrder(selected, options.workers, async (schema): Promise<TableOutcome> => {
       const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits });
       options.onTableDone?.(outcome);
       return outcome;

@@ -7,6 +7,7 @@ import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
 import type { Logger } from '../observability/logger.js';
 import { withRetry } from './apply-retry.js';
+import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
 import { rowChangeStatements } from './row-change-statements.js';
 import { targetTable, type TargetTable } from './target-table.js';
 
@@ -35,12 +36,19 @@ export const DDL_LANE = '#ddl';
  */
 export class MysqlApplier {
   private tables = new Map<string, TargetTable | undefined>();
+  private cascades: FkCascadePlan = fkCascadePlan([]);
 
   constructor(private readonly options: MysqlApplierOptions) {}
 
   async refreshSchema(): Promise<void> {
     const schemas = await introspectDatabase(this.options.pool, this.options.database);
     this.tables = new Map(schemas.map((s) => [s.name, targetTable(s)]));
+    this.cascades = fkCascadePlan(schemas);
+  }
+
+  /** The target's FK cascades as of the last schema read: which tables must share a lane. */
+  cascadePlan(): FkCascadePlan {
+    return this.cascades;
   }
 
   hasTable(name: string): boolean {
@@ -55,10 +63,13 @@ export class MysqlApplier {
     let rows = 0;
     for (const segment of segmentsByTable(events)) {
       const table = this.table(segment.table);
+      const cascades = this.cascades.cascadingParents.has(segment.table);
       statements.push(...rowChangeStatements(table, segment.events, {
         ...this.options.limits,
         upsertRowAlias: this.options.upsertRowAlias,
-        keepOrder: this.options.keepFkChecks || table.otherUniqueKeys,
+        keepOrder: this.options.keepFkChecks || table.otherUniqueKeys || cascades,
+        cascades,
+        sessionFkChecks: this.options.keepFkChecks,
       }));
       rows += segment.events.filter(isRowChange).length;
     }

@@ -13,9 +13,21 @@ export interface StatementLimits {
   upsertRowAlias: boolean;
   /** Keep the source's order of writes (FK checks on, or other unique keys): no merging by key. */
   keepOrder: boolean;
+  /**
+   * The target's FKs cascade this table's deletes and key changes to child rows (the binlog does not
+   * carry those child changes): they run with FK checks on, as on the source, and a key change is an
+   * UPDATE of the key (ON UPDATE rules) rather than a delete (ON DELETE rules). Needs keepOrder.
+   */
+  cascades?: boolean;
+  /** The writing session's foreign_key_checks: restored after statements that needed the other value. */
+  sessionFkChecks?: boolean;
 }
 
-type Write = { kind: 'upsert'; key: RowValue[]; image: RowImage } | { kind: 'delete'; key: RowValue[] };
+/** `checks`: the foreign_key_checks the write runs with. */
+type Write =
+  | { kind: 'upsert'; key: RowValue[]; image: RowImage; checks: boolean }
+  | { kind: 'delete'; key: RowValue[]; checks: boolean }
+  | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean };
 
 /**
  * The SQL that applies one table's row changes (in source order) to the target: multi-row upserts
@@ -28,24 +40,36 @@ type Write = { kind: 'upsert'; key: RowValue[]; image: RowImage } | { kind: 'del
  */
 export function rowChangeStatements(table: TargetTable, events: readonly ChangeEvent[], limits: StatementLimits): string[] {
   const statements: string[] = [];
+  const session = limits.sessionFkChecks ?? false;
+  const checks = { session, current: session };
   let pending: Write[] = [];
   const flush = (): void => {
-    statements.push(...writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits));
+    statements.push(...writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits, checks));
     pending = [];
+    if (checks.current !== checks.session) statements.push(fkChecksSql(checks.current = checks.session));
   };
+  const cascades = limits.cascades === true;
   for (const event of events) {
     if (event.kind === 'truncate') {
       flush();
       statements.push(`DELETE FROM ${table.from}`);
       continue;
     }
+    const ran = event.fkChecksOff !== true;
     const before = event.before === undefined ? undefined : keyOf(table, event.before);
     const after = event.after === undefined ? undefined : keyOf(table, event.after);
-    if (before !== undefined && (after === undefined || keyString(before) !== keyString(after))) pending.push({ kind: 'delete', key: before });
-    if (after !== undefined && event.after !== undefined) pending.push({ kind: 'upsert', key: after, image: event.after });
+    if (before !== undefined && (after === undefined || keyString(before) !== keyString(after))) {
+      if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
+      else pending.push({ kind: 'delete', key: before, checks: cascades ? ran : session && ran });
+    }
+    if (after !== undefined && event.after !== undefined) pending.push({ kind: 'upsert', key: after, image: event.after, checks: session && ran });
   }
   flush();
   return statements;
+}
+
+function fkChecksSql(on: boolean): string {
+  return `SET SESSION foreign_key_checks = ${on ? 1 : 0}`;
 }
 
 function keyOf(table: TargetTable, image: RowImage): RowValue[] {
@@ -70,19 +94,21 @@ function lastWritePerKey(writes: readonly Write[]): Write[] {
 }
 
 /** Consecutive writes of one kind (and, for upserts, one column list) become one statement each. */
-function writeStatements(table: TargetTable, writes: readonly Write[], limits: StatementLimits): string[] {
+function writeStatements(table: TargetTable, writes: readonly Write[], limits: StatementLimits, checks: { current: boolean }): string[] {
   const statements: string[] = [];
   let run: Write[] = [];
   let runShape = '';
   const close = (): void => {
-    if (run.length === 0) return;
-    const first = run[0] as Write;
+    const first = run[0];
+    if (first === undefined) return;
+    if (first.checks !== checks.current) statements.push(fkChecksSql(checks.current = first.checks));
     if (first.kind === 'delete') statements.push(...deletes(table, run.map((w) => w.key), limits));
+    else if (first.kind === 'rekey') statements.push(...(run as Array<Write & { kind: 'rekey' }>).map((w) => rekey(table, w)));
     else statements.push(...upserts(table, run as Array<Write & { kind: 'upsert' }>, limits));
     run = [];
   };
   for (const write of writes) {
-    const shape = write.kind === 'delete' ? 'delete' : `upsert:${Object.keys(write.image).join('\u0000')}`;
+    const shape = `${write.kind === 'upsert' ? `upsert:${Object.keys(write.image).join('\u0000')}` : write.kind}:${write.checks}`;
     if (shape !== runShape) {
       close();
       runShape = shape;
@@ -91,6 +117,12 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
   }
   close();
   return statements;
+}
+
+/** A key change of a cascading parent: the target's ON UPDATE rules carry it to the child rows. */
+function rekey(table: TargetTable, write: { key: RowValue[]; newKey: RowValue[] }): string {
+  const set = table.keyColumns.map((c, i) => `${quoteIdentifier(c.name)} = ${sqlLiteral(c, write.newKey[i] ?? null)}`);
+  return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
 }
 
 function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits): string[] {

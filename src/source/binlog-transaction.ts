@@ -18,6 +18,9 @@ interface OpenTransaction {
 
 type Fields = Record<string, unknown>;
 
+/** Rows event flag: the statement ran with foreign_key_checks = 0 (MySQL and MariaDB alike). */
+const NO_FOREIGN_KEY_CHECKS = 0x0002;
+
 /**
  * Turns zongji's events, in order, into ChangeEvents: finds transaction boundaries (GTID event or
  * BEGIN to XID or COMMIT; standalone statements), numbers the row changes inside a transaction,
@@ -111,6 +114,7 @@ export class BinlogTransaction {
     if (this.open === undefined) this.begin(event, false);
     const schema = this.options.schemas.get(map.tableName);
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
+    const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
     for (const raw of fields.rows as Fields[]) {
       const beforeRaw = kind === 'update' ? (raw.before as Fields) : kind === 'delete' ? raw : undefined;
       const afterRaw = kind === 'update' ? (raw.after as Fields) : kind === 'insert' ? raw : undefined;
@@ -123,6 +127,7 @@ export class BinlogTransaction {
         ...(after === undefined ? {} : { after }),
         ...(key === undefined ? {} : { key }),
         ...(newKey !== undefined && key !== undefined && !sameKey(key, newKey) ? { newKey } : {}),
+        ...(fkChecksOff ? { fkChecksOff: true as const } : {}),
       });
     }
   }

@@ -319,6 +319,40 @@ describe('rowChangeStatements: keys and values', () => {
   });
 });
 
+describe('rowChangeStatements for a table whose FKs cascade', () => {
+  const CASCADES: StatementLimits = { ...ORDERED, cascades: true, sessionFkChecks: false };
+  const on = 'SET SESSION foreign_key_checks = 1';
+  const off = 'SET SESSION foreign_key_checks = 0';
+
+  it('deletes with FK checks on and restores the session value after', () => {
+    const sql = rowChangeStatements(people, [remove({ id: '1', name: 'a' }), insert({ id: '2', name: 'b' })], CASCADES);
+    assert.deepEqual(sql, [on, `DELETE FROM ${T} WHERE \`id\` IN (1)`, off, upsert("(2, 'b')")]);
+  });
+
+  it('changes a key with an UPDATE (ON UPDATE rules) before writing the new row', () => {
+    const sql = rowChangeStatements(people, [update({ id: '1', name: 'a' }, { id: '5', name: 'b' })], CASCADES);
+    assert.deepEqual(sql, [on, `UPDATE ${T} SET \`id\` = 5 WHERE \`id\` IN (1)`, off, upsert("(5, 'b')")]);
+  });
+
+  it('keeps a delete and re-insert of one key as two writes', () => {
+    const sql = rowChangeStatements(people, [remove({ id: '1', name: 'a' }), insert({ id: '1', name: 'b' })], CASCADES);
+    assert.deepEqual(sql, [on, `DELETE FROM ${T} WHERE \`id\` IN (1)`, off, upsert("(1, 'b')")]);
+  });
+
+  it('leaves FK checks off where the source ran with them off', () => {
+    const quiet = { ...remove({ id: '1', name: 'a' }), fkChecksOff: true as const };
+    assert.deepEqual(rowChangeStatements(people, [quiet], CASCADES), [`DELETE FROM ${T} WHERE \`id\` IN (1)`]);
+  });
+
+  it('under --keep-fk-checks turns them off only for a change the source made without them', () => {
+    const keep: StatementLimits = { ...ORDERED, sessionFkChecks: true };
+    const quiet = { ...remove({ id: '1', name: 'a' }), fkChecksOff: true as const };
+    assert.deepEqual(rowChangeStatements(people, [quiet, remove({ id: '2', name: 'b' })], keep), [
+      off, `DELETE FROM ${T} WHERE \`id\` IN (1)`, on, `DELETE FROM ${T} WHERE \`id\` IN (2)`,
+    ]);
+  });
+});
+
 describe('targetTable', () => {
   it('is undefined for a table without primary key or NOT NULL unique key', () => {
     assert.equal(targetTable(schema([column('a', 'int(11)')], [], [{ name: 'u', columns: ['a'], unique: true }])), undefined);

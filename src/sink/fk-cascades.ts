@@ -1,0 +1,92 @@
+import type { TableSchema } from '../core/table-schema.js';
+
+/** Actions by which the server changes child rows itself; the binlog does not carry those changes. */
+const CASCADING_ACTIONS = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT']);
+const LANE_NAME_LIMIT = 191;
+
+/**
+ * How foreign-key actions shape the apply: rows a parent's DELETE or key change cascades to are
+ * not in the binlog, so the target must cascade them itself, with the same child rows in place.
+ */
+export interface FkCascadePlan {
+  /** Tables whose deletes and key changes the target must run with FK checks on. */
+  cascadingParents: ReadonlySet<string>;
+  /** The lane shared by the tables one cascade can reach (undefined: the table's own lane). */
+  laneOf(table: string): string | undefined;
+}
+
+/**
+ * Groups the tables of one database that a cascade can touch: a table referenced by a cascading
+ * FK, every child referencing it (whatever the child's rule: a RESTRICT child must be in step too),
+ * and, through cascading deletes, their children in turn. Each group gets one lane so the order of
+ * the source holds between a parent and its children.
+ */
+export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
+  const inDatabase = new Map(tables.map((t) => [t.name, t]));
+  const edges = tables.flatMap((child) => child.foreignKeys
+    .filter((fk) => fk.referencedDatabase === child.database && inDatabase.has(fk.referencedTable))
+    .map((fk) => ({ child: child.name, parent: fk.referencedTable, cascades: CASCADING_ACTIONS.has(fk.onDelete) || CASCADING_ACTIONS.has(fk.onUpdate), deletes: fk.onDelete === 'CASCADE' })));
+
+  const parents = new Set(edges.filter((e) => e.cascades).map((e) => e.parent));
+  const reached = new Set(parents);
+  const group = new Map<string, string>();
+  const root = (name: string): string => {
+    let at = name;
+    while (group.has(at) && group.get(at) !== at) at = group.get(at) as string;
+    return at;
+  };
+  const join = (a: string, b: string): void => {
+    for (const name of [a, b]) if (!group.has(name)) group.set(name, name);
+    const [ra, rb] = [root(a), root(b)];
+    if (ra !== rb) group.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  };
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const edge of edges) {
+      if (!reached.has(edge.parent)) continue;
+      join(edge.child, edge.parent);
+      if (edge.deletes && !reached.has(edge.child)) {
+        reached.add(edge.child);
+        grown = true;
+      }
+    }
+  }
+
+  const members = new Map<string, string[]>();
+  for (const name of group.keys()) {
+    const r = root(name);
+    members.set(r, [...(members.get(r) ?? []), name]);
+  }
+  const lanes = new Map<string, string>();
+  for (const names of members.values()) {
+    const sorted = [...new Set(names)].sort();
+    if (sorted.length < 2) continue;
+    const lane = fkLaneName(sorted);
+    for (const name of sorted) lanes.set(name, lane);
+  }
+  return { cascadingParents: parents, laneOf: (table) => lanes.get(table) };
+}
+
+function fkLaneName(tables: readonly string[]): string {
+  const name = `fk:${JSON.stringify(tables)}`;
+  if (name.length <= LANE_NAME_LIMIT) return name;
+  let hash = 0x811c9dc5;
+  for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `fk#${tables[0]?.slice(0, 120) ?? ''}#${tables.length}#${hash.toString(16)}`;
+}
+
+/**
+ * Whether a lane of some run (this one or an earlier one, whose grouping may have differed) held
+ * the changes of `table`: its own lane, the single lane of transaction mode, or an FK group naming it.
+ * Hashed group names (very long table lists) cannot be read back and count only as the current lane.
+ */
+export function laneHeldTable(lane: string, table: string): boolean {
+  if (lane === table || lane === 'all') return true;
+  if (!lane.startsWith('fk:')) return false;
+  try {
+    const tables = JSON.parse(lane.slice(3)) as unknown;
+    return Array.isArray(tables) && tables.includes(table);
+  } catch {
+    return false;
+  }
+}
