@@ -20,7 +20,7 @@ export async function mapParentsFirst<R>(tables: readonly TableSchema[], limit: 
   return new Promise<R[]>((resolve, reject) => {
     const settle = (): void => {
       if (running > 0) return;
-      if (failure !== undefined) reject(failure.error);
+      if (failure !== undefined) reject(failure.error instanceof Error ? failure.error : new Error(String(failure.error)));
       else if (started.every(Boolean)) resolve(results);
     };
     const pump = (): void => {
