@@ -1,6 +1,6 @@
 import { columnClass, type ColumnClass } from '../core/column-class.js';
 import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
-import type { Flavour } from '../mysql/server-info.js';
+import { versionAtLeast, type Flavour, type ServerInfo } from '../mysql/server-info.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 
 /** Classes whose text form uses a fixed alphabet without ',' so they need no length prefix. */
@@ -69,15 +69,35 @@ function canonicalPieceSql(column: ColumnSchema, flavour: Flavour, last: boolean
 }
 
 /**
- * 64 bits of SHA1 over the canonical row, as an unsigned integer. A non-linear hash: with CRC32,
- * whose changes are linear in the input, two rows changed the same way cancel in the XOR of a chunk.
- * SHA1 is also cheaper than MD5 inside MariaDB.
+ * How a pair of servers turns a row into the 64-bit hash that BIT_XOR combines; both servers must
+ * compute the same one. Either form is 64 bits of the row's SHA1, non-linear: with a CRC of the row
+ * itself, whose changes are linear in the input, two rows changed the same way (same byte delta at
+ * the same offset) cancel in the XOR of a chunk.
+ * - `sha1-crc`: CRC32 and CRC32C of the SHA1, side by side (MariaDB 10.8+, which has CRC32C):
+ *   cheaper than CONV of hex digits.
+ * - `sha1-conv`: the first 16 hex digits of the SHA1 as a number, on any server (MySQL 8 deprecates
+ *   the user variable the other form assigns).
  */
-export function rowHashSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
-  return `CAST(CONV(${rowDigestSql(columns, flavour)}, 16, 10) AS UNSIGNED)`;
+export type RowHashForm = 'sha1-crc' | 'sha1-conv';
+
+type Version = Pick<ServerInfo, 'flavour' | 'major' | 'minor' | 'patch'>;
+
+/** The row hash both servers of a pair can compute: the cheaper one only when each has CRC32C. */
+export function rowHashForm(source: Version, target: Version): RowHashForm {
+  const hasCrc32c = (server: Version): boolean => server.flavour === 'mariadb' && versionAtLeast(server, 10, 8);
+  return hasCrc32c(source) && hasCrc32c(target) ? 'sha1-crc' : 'sha1-conv';
 }
 
-/** The same 64 bits as 16 hex digits, for rows compared one by one (no conversion to a number). */
+/** The row's 64-bit hash as an unsigned integer, for BIT_XOR over a range. */
+export function rowHashSql(columns: readonly ColumnSchema[], flavour: Flavour, form: RowHashForm): string {
+  if (form === 'sha1-conv') return `CAST(CONV(${rowDigestSql(columns, flavour)}, 16, 10) AS UNSIGNED)`;
+  // The order in which the server evaluates the two halves is not defined, but IF evaluates its
+  // condition before its branch: both halves read this row's SHA1, never another row's or one left in
+  // the session by an earlier query. The NULL branch (never taken) keeps the type BIGINT UNSIGNED.
+  return `IF((@_scsc_h := SHA1(${canonicalRowSql(columns, flavour)})) IS NULL, NULL, CRC32(@_scsc_h) << 32 | CRC32C(@_scsc_h))`;
+}
+
+/** 64 bits of the row's SHA1 as 16 hex digits, for rows compared one by one (no conversion to a number). */
 export function rowDigestSql(columns: readonly ColumnSchema[], flavour: Flavour): string {
   return `LEFT(SHA1(${canonicalRowSql(columns, flavour)}), 16)`;
 }

@@ -10,6 +10,7 @@ import { readServerInfo, type ServerInfo } from '../mysql/server-info.js';
 import { openSessionPool } from '../mysql/session-pool.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { mapWithLimit } from './async-pool.js';
+import { rowHashForm } from './canonical-row-sql.js';
 import { mapParentsFirst } from './map-parents-first.js';
 import { DEFAULT_DIFF_OPTIONS, type DiffOptions } from './table-differ.js';
 import { pairTables } from './table-pairing.js';
@@ -126,8 +127,9 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
     const pairing = pairTables(schema, targetSchema);
     if (!pairing.ok) return { table: schema.name, status: 'refused', reason: pairing.reason };
     const { table } = pairing;
-    const sourceSide = makeTableSide('source', context.source, context.sourceInfo, schema, table.columns, table.key.columns);
-    const targetSide = makeTableSide('target', context.target, context.targetInfo, targetSchema, table.columns, table.key.columns);
+    const hash = rowHashForm(context.sourceInfo, context.targetInfo);
+    const sourceSide = makeTableSide('source', context.source, context.sourceInfo, schema, table.columns, table.key.columns, hash);
+    const targetSide = makeTableSide('target', context.target, context.targetInfo, targetSchema, table.columns, table.key.columns, hash);
     options.onTableStart?.(schema.name, schema.rowsEstimate ?? 0);
     return await runTable(sourceSide, targetSide, table, {
       apply: options.apply,

@@ -3,7 +3,7 @@ import type { RowValue } from '../core/row-value.js';
 import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
 import { versionAtLeast, type Flavour, type ServerInfo } from '../mysql/server-info.js';
 import { qualifiedTable, quoteIdentifier } from '../mysql/sql-identifier.js';
-import { exactValueSql, rowDigestSql, rowHashSql } from './canonical-row-sql.js';
+import { exactValueSql, rowDigestSql, rowHashSql, type RowHashForm } from './canonical-row-sql.js';
 
 /**
  * One server's view of a table being compared: the same column list and key on both sides (the
@@ -29,15 +29,17 @@ export interface TableSide {
     keyList: string;
     /** `a` AS k0, CAST(`f` AS DOUBLE) AS k1: key columns read exactly under fixed aliases, read back with keyOf(). */
     keySelect: string;
-    /** 64-bit row hash as an unsigned integer, for BIT_XOR over a range. */
+    /** 64-bit row hash as an unsigned integer, for BIT_XOR over a range (the pair's RowHashForm). */
     rowHash: string;
-    /** The same 64 bits as 16 hex digits, for rows compared one by one. */
+    /** 64 bits of the row's SHA1 as 16 hex digits, for rows compared one by one. */
     rowDigest: string;
   };
 }
 
+/** `rowHash` is chosen for the pair (rowHashForm): both sides must hash rows the same way. */
 export function makeTableSide(
   role: TableSide['role'], pool: Pool, server: ServerInfo, schema: TableSchema, columnNames: readonly string[], keyNames: readonly string[],
+  rowHash: RowHashForm,
 ): TableSide {
   const flavour = server.flavour;
   const byName = new Map(schema.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -57,7 +59,7 @@ export function makeTableSide(
       // Read exactly (a FLOAT key through CAST AS DOUBLE): keys are written back into range bounds
       // and IN lists, where a rounded 6-digit FLOAT would match no row or the wrong one.
       keySelect: keyColumns.map((c, i) => `${exactValueSql(c, flavour)} AS k${i}`).join(', '),
-      rowHash: rowHashSql(columns, flavour),
+      rowHash: rowHashSql(columns, flavour, rowHash),
       rowDigest: rowDigestSql(columns, flavour),
     },
   };

@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { introspectDatabase } from '../../src/mysql/schema-introspector.js';
 import { readServerInfo } from '../../src/mysql/server-info.js';
 import { openSessionPool } from '../../src/mysql/session-pool.js';
+import { rowHashForm } from '../../src/reconcile/canonical-row-sql.js';
 import type { RowDifferences } from '../../src/reconcile/diff-result.js';
 import { compareRowsInKeyOrder } from '../../src/reconcile/leaf-compare.js';
 import { makeTableSide, type TableSide } from '../../src/reconcile/table-side.js';
@@ -48,7 +49,7 @@ describe('row-by-row merge of integer keys in pages', { skip: servers.skip }, ()
         side: (table) => {
           const schema = tables.find((s) => s.name === table);
           assert.ok(schema !== undefined);
-          return makeTableSide(role, pool, info, schema, schema.columns.map((c) => c.name), ['k']);
+          return makeTableSide(role, pool, info, schema, schema.columns.map((c) => c.name), ['k'], rowHashForm(info, info));
         },
       };
     };
