@@ -26,7 +26,7 @@ export async function runEngine(request: EngineRequest): Promise<SyncRunReport> 
   }
   const { source, target } = config;
   return runUntilSignal(logger, 'stopping after the statement in flight; send the signal again to exit at once', async (stop) => {
-    const progress = createTableProgress(!config.json && config.logLevel !== 'silent');
+    const progress = await createTableProgress(!config.json && config.logLevel !== 'silent');
     try {
       return await runSync({
         source,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ScscError } from '../core/scsc-error.js';
 import { CONFIG_FIELDS, type ConfigField } from './config-schema.js';
 
@@ -26,6 +27,8 @@ export function readConfigFile(path: string): Map<ConfigField, ConfigFileEntry> 
     });
   }
 
+  // Loaded here: most runs read no config file.
+  const { isMap, isNode, isScalar, LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof Yaml;
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [syntaxError] = document.errors;

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 import { redactText, redactValue } from '../core/redact.js';
 
 export type { Logger } from 'pino';
@@ -20,7 +21,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const usePretty = options.pretty ?? process.stderr.isTTY === true;
   const destination = usePretty
-    ? pretty({ destination: options.destination ?? 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' })
+    ? loadPretty()({ destination: options.destination ?? 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' })
     : (options.destination ?? pino.destination({ dest: 2, sync: true }));
   return pino(
     {
@@ -38,4 +39,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     destination,
   );
+}
+
+/** pino-pretty, loaded only for a terminal: logs to a pipe or file never need it. */
+function loadPretty(): typeof pinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty;
 }

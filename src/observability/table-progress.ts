@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 
 export interface TableProgress {
   start(table: string, estimatedRows: number): void;
@@ -11,10 +11,11 @@ const SILENT: TableProgress = { start: () => undefined, advance: () => undefined
 
 /**
  * One progress bar per table on a terminal (rows hashed or copied, ETA), drawn on stderr; nothing
- * when stderr is not a TTY or output is machine-readable.
+ * when stderr is not a TTY or output is machine-readable (then the bar library is not even loaded).
  */
-export function createTableProgress(enabled: boolean): TableProgress {
+export async function createTableProgress(enabled: boolean): Promise<TableProgress> {
   if (!enabled || process.stderr.isTTY !== true) return SILENT;
+  const { default: cliProgress } = await import('cli-progress');
   const multibar = new cliProgress.MultiBar({
     stream: process.stderr,
     format: ' {table} |{bar}| {value}/{total} rows | {eta_formatted}',
@@ -22,7 +23,7 @@ export function createTableProgress(enabled: boolean): TableProgress {
     clearOnComplete: false,
     stopOnComplete: false,
   }, cliProgress.Presets.shades_classic);
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, SingleBar>();
   const width = 24;
   return {
     start(table, estimatedRows) {

@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { redactValue } from '../../core/redact.js';
 import { ScscError } from '../../core/scsc-error.js';
 import { INTENTS, type Intent } from '../../preflight/finding.js';
-import { runPreflight } from '../../preflight/run-preflight.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
@@ -32,7 +31,7 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
 when given. Exit status: 0 nothing blocks the intended command, 1 something does, 2 bad usage or
 configuration.`)
     .action(async (flags: Record<string, unknown>) => {
-      const { config, logger } = loadCommandConfig(flags, context);
+      const { config, logger } = await loadCommandConfig(flags, context);
       const intent = flags.for as Intent;
       const needs = NEEDS[intent];
       const source = intent === 'bidirectional' ? (config.a ?? config.source) : config.source;
@@ -45,6 +44,7 @@ configuration.`)
       }
       const unused = [!needs.source && source !== undefined ? '--source' : undefined, needs.target === 'unused' && target !== undefined ? '--target' : undefined].filter(Boolean);
       if (unused.length > 0) logger.warn(`--for ${intent} does not use ${unused.join(' and ')}; not checked`);
+      const { runPreflight } = await import('../../preflight/run-preflight.js');
       const report = await runPreflight({
         intent,
         ...(needs.source && source !== undefined ? { source } : {}),

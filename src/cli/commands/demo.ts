@@ -17,7 +17,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .addOption(new Option('--seconds <n>', 'how long the workload writes (default 10)'));
   addOptions(command, ['logLevel']);
   command.action(async (flags: Record<string, unknown>) => {
-    const { logger } = loadCommandConfig(flags, context);
+    const { logger } = await loadCommandConfig(flags, context);
     const seconds = Number(flags.seconds ?? 10);
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new ScscError('USAGE', `--seconds must be a number from 1 to 3600, not ${String(flags.seconds)}`);
     const out = (line: string): void => void context.stdout.write(`${line}\n`);

@@ -3,7 +3,6 @@ import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
 import { allEqual } from '../print-sync-report.js';
-import { runEngine } from '../run-engine.js';
 import { writeSyncOutput } from '../write-sync-output.js';
 
 export function registerReconcileCommand(program: Command, context: CliContext): void {
@@ -16,7 +15,8 @@ export function registerReconcileCommand(program: Command, context: CliContext):
     .addOption(new Option('--print-sql', 'print the statements that would fix the differences'))
     .addHelpText('after', '\nExit status: 0 equal (or repaired), 1 differences remain, 2 usage or configuration error, 3 connection, 4 runtime failure.')
     .action(async (flags: Record<string, unknown>) => {
-      const { config, logger } = loadCommandConfig(flags, context);
+      const { config, logger } = await loadCommandConfig(flags, context);
+      const { runEngine } = await import('../run-engine.js');
       const repair = flags.repair === true;
       const report = await runEngine({
         config, logger, apply: repair, collectSql: flags.printSql === true, bulkCopyWhenEmpty: false, createMissing: false,

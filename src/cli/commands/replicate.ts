@@ -28,7 +28,7 @@ Runs until SIGINT/SIGTERM: batches in flight finish and are checkpointed, then s
 exits at once; the checkpoint keeps that safe too). Exit status: 0 stopped by a signal, 2 usage or configuration
 error, 3 a server unreachable at start, 4 runtime failure (the message names it).`)
     .action(async (flags: Record<string, unknown>) => {
-      const { config, logger } = loadCommandConfig(flags, context);
+      const { config, logger } = await loadCommandConfig(flags, context);
       if (config.kafka.length > 0) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --kafka is not built yet', { fix: 'replicate directly (without --kafka)' });
       if (flags.repair === true && config.reconcileEvery === undefined) throw new ScscError('USAGE', '--repair needs --reconcile-every (it repairs what the scheduled passes find)');
       // Loaded here, not at start-up: the binlog reader and RxJS are a third of every other command's start.

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { redactValue } from '../../core/redact.js';
-import { checkForChanges } from '../../detect/check-for-changes.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
 import { loadCommandConfig } from '../load-command-config.js';
 import { allEqual } from '../print-sync-report.js';
-import { runEngine } from '../run-engine.js';
 import { writeSyncOutput } from '../write-sync-output.js';
 
 export function registerSyncCommand(program: Command, context: CliContext): void {
@@ -27,7 +25,8 @@ With --detector auto|binlog|content (default auto) a run is skipped, exit 0, whe
 signature equals the one stored in --state (default .scsc/state.json) by the last sync that left every
 table equal; --detector off always runs; --dry-run always plans and stores nothing.`)
     .action(async (flags: Record<string, unknown>) => {
-      const { config, logger } = loadCommandConfig(flags, context);
+      const { config, logger } = await loadCommandConfig(flags, context);
+      const [{ checkForChanges }, { runEngine }] = await Promise.all([import('../../detect/check-for-changes.js'), import('../run-engine.js')]);
       // Change signatures gate real runs only: a dry run always plans and never stores a signature.
       const gate = config.dryRun || config.source === undefined || config.target === undefined ? undefined : await checkForChanges({
         detector: config.detector, statePath: resolve(context.cwd, config.state), source: config.source, target: config.target,

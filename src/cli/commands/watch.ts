@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { runWatch, type WatchRound } from '../../../streams/watch.js';
+import type { WatchRound } from '../../../streams/watch.js';
 import { redactValue } from '../../core/redact.js';
 import type { CliContext } from '../cli-context.js';
 import { addOptions } from '../common-options.js';
@@ -23,7 +23,8 @@ progress stops after its statement in flight, then scsc exits 0 (a second signal
 With --json, one JSON object per round on stdout. Exit status: 0 stopped by a signal, 2 usage or
 configuration error, 3 a server unreachable in the first round, 4 runtime failure.`)
     .action(async (flags: Record<string, unknown>) => {
-      const { config, logger } = loadCommandConfig(flags, context);
+      const { config, logger } = await loadCommandConfig(flags, context);
+      const { runWatch } = await import('../../../streams/watch.js');
       const print = (round: WatchRound): void => {
         if (config.json) context.stdout.write(`${JSON.stringify(redactValue(round))}\n`);
         else if (round.report !== undefined) context.stdout.write(formatSyncReport(round.report, 'sync', false));
