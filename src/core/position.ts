@@ -16,15 +16,21 @@ export type Boundary = Pick<Position, 'file' | 'offset'> & { gtid?: string };
 /** index of a transaction's commit: after every row change of it. */
 export const COMMIT_INDEX = 999_999_999;
 
+/** Every change of a binlog file has the same file part: parsed once per file. */
+let lastFile = '';
+let lastSequence = '000000000000';
+
 /**
  * The position as a string whose plain string order is replication order: the binlog file's sequence
  * number, the offset and the index, each zero-padded (file names like binlog.000123 outgrow six
  * digits, so the number is padded, not the name).
  */
 export function positionKey(position: Pick<Position, 'file' | 'offset'> & { index?: number }): string {
-  const match = /(\d+)$/.exec(position.file);
-  const sequence = (match?.[1] ?? '0').padStart(12, '0');
-  return `${sequence}:${String(position.offset).padStart(15, '0')}:${String(position.index ?? 0).padStart(9, '0')}`;
+  if (position.file !== lastFile) {
+    lastFile = position.file;
+    lastSequence = (/(\d+)$/.exec(position.file)?.[1] ?? '0').padStart(12, '0');
+  }
+  return `${lastSequence}:${String(position.offset).padStart(15, '0')}:${String(position.index ?? 0).padStart(9, '0')}`;
 }
 
 /** file:offset (index) for people. */

@@ -72,24 +72,51 @@ export function enumValues(columnType: string): string[] {
  * stored byte), which no YEAR column can hold otherwise.
  */
 export function toRowImage(row: Record<string, unknown>, table: TableSchema | undefined): RowImage {
-  const byName = new Map((table?.columns ?? []).map((c) => [c.name.toLowerCase(), c]));
-  const image: RowImage = {};
-  for (const [name, value] of Object.entries(row)) image[name] = toRowValue(value, byName.get(name.toLowerCase()), name);
-  return image;
+  const columns = table === undefined ? EMPTY : columnsByName(table);
+  // zongji's row object is used once: converted in place rather than copied (one allocation per row less).
+  for (const name in row) row[name] = toRowValue(row[name], columns.get(name) ?? columns.get(name.toLowerCase()), name);
+  return row as RowImage;
 }
 
-function toRowValue(value: unknown, column: ColumnSchema | undefined, name: string): RowValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' && column !== undefined && keepsBytes(column)) return Buffer.from(value, 'latin1');
-  if (typeof value === 'string' && column?.dataType === 'time' && value.startsWith('-')) return negativeTime(value);
-  if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
-  if (typeof value === 'number') {
-    if (column?.dataType === 'year' && value === 1900) return '0';
-    return String(value);
+/** How one column's values are corrected, decided once per schema version. */
+interface ColumnRule {
+  column: ColumnSchema;
+  keepsBytes: boolean;
+  time: boolean;
+  year: boolean;
+}
+
+const EMPTY = new Map<string, ColumnRule>();
+const rulesBySchema = new WeakMap<TableSchema, Map<string, ColumnRule>>();
+
+/** Rules by exact and by lower-case name: zongji names columns as the binlog metadata spells them. */
+function columnsByName(table: TableSchema): Map<string, ColumnRule> {
+  let rules = rulesBySchema.get(table);
+  if (rules === undefined) {
+    rules = new Map();
+    for (const column of table.columns) {
+      const rule = { column, keepsBytes: keepsBytes(column), time: column.dataType === 'time', year: column.dataType === 'year' };
+      rules.set(column.name, rule);
+      rules.set(column.name.toLowerCase(), rule);
+    }
+    rulesBySchema.set(table, rules);
   }
+  return rules;
+}
+
+function toRowValue(value: unknown, rule: ColumnRule | undefined, name: string): RowValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    if (rule === undefined) return value;
+    if (rule.keepsBytes) return Buffer.from(value, 'latin1');
+    if (rule.time && value.startsWith('-')) return negativeTime(value);
+    return value;
+  }
+  if (typeof value === 'number') return rule?.year === true && value === 1900 ? '0' : String(value);
+  if (Buffer.isBuffer(value)) return value;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? '1' : '0';
-  throw new ScscError('INTERNAL', `binlog value of ${name} (${column?.columnType ?? 'unknown type'}) decoded as ${value instanceof Date ? 'a Date' : typeof value}`);
+  throw new ScscError('INTERNAL', `binlog value of ${name} (${rule?.column.columnType ?? 'unknown type'}) decoded as ${value instanceof Date ? 'a Date' : typeof value}`);
 }
 
 /**

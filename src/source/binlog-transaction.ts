@@ -122,13 +122,13 @@ export class BinlogTransaction {
       const after = afterRaw === undefined ? undefined : toRowImage(afterRaw, schema);
       const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
       const newKey = identity === undefined || before === undefined || after === undefined ? undefined : keyOfImage(after, identity.columns);
-      this.push(kind, map.tableName, {
-        ...(before === undefined ? {} : { before }),
-        ...(after === undefined ? {} : { after }),
-        ...(key === undefined ? {} : { key }),
-        ...(newKey !== undefined && key !== undefined && !sameKey(key, newKey) ? { newKey } : {}),
-        ...(fkChecksOff ? { fkChecksOff: true as const } : {}),
-      });
+      const change: Partial<ChangeEvent> = {};
+      if (before !== undefined) change.before = before;
+      if (after !== undefined) change.after = after;
+      if (key !== undefined) change.key = key;
+      if (newKey !== undefined && key !== undefined && !sameKey(key, newKey)) change.newKey = newKey;
+      if (fkChecksOff) change.fkChecksOff = true;
+      this.push(kind, map.tableName, change);
     }
   }
 
@@ -152,12 +152,21 @@ export class BinlogTransaction {
   private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
     const open = this.open;
     if (open === undefined) return;
-    const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index, ...(open.gtid === undefined ? {} : { gtid: open.gtid }) };
-    const { schema: _schema, ...fields } = extra;
-    this.emit({
-      kind, db: this.options.database, table, position, resumeFrom: open.start, origin: open.origin, commitTime: open.time,
-      bytes: estimateBytes(fields), ...fields,
-    });
+    const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index };
+    if (open.gtid !== undefined) position.gtid = open.gtid;
+    // One object shape for every change, properties added in one order: the stream's hot path.
+    const event: ChangeEvent = {
+      kind, db: this.options.database, table, position, resumeFrom: open.start, origin: open.origin, commitTime: open.time, bytes: estimateBytes(extra),
+    };
+    if (extra.before !== undefined) event.before = extra.before;
+    if (extra.after !== undefined) event.after = extra.after;
+    if (extra.key !== undefined) event.key = extra.key;
+    if (extra.newKey !== undefined) event.newKey = extra.newKey;
+    if (extra.fkChecksOff !== undefined) event.fkChecksOff = extra.fkChecksOff;
+    if (extra.sql !== undefined) event.sql = extra.sql;
+    if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
+    if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
+    this.emit(event);
   }
 }
 
@@ -170,10 +179,15 @@ function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 function estimateBytes(fields: Partial<ChangeEvent>): number {
-  let bytes = 200;
-  for (const image of [fields.before, fields.after]) {
-    if (image === undefined) continue;
-    for (const value of Object.values(image)) bytes += 24 + (value === null ? 0 : value.length);
+  return 200 + imageBytes(fields.before) + imageBytes(fields.after) + (fields.sql?.length ?? 0);
+}
+
+function imageBytes(image: RowImage | undefined): number {
+  if (image === undefined) return 0;
+  let bytes = 0;
+  for (const name in image) {
+    const value = image[name];
+    bytes += 24 + (value === null || value === undefined ? 0 : value.length);
   }
-  return bytes + (fields.sql?.length ?? 0);
+  return bytes;
 }
