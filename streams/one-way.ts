@@ -119,15 +119,20 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       : (event: ChangeEvent): string => applier.cascadePlan().laneOf(event.table) ?? event.table;
     // A change is done when a lane that held its table then, in this run or an earlier one whose
     // grouping differed (other FKs, other --consistency), has applied past it.
+    const heldUpTo = new Map<string, string>();
+    const appliedUpTo = (table: string): string => {
+      let done = heldUpTo.get(table);
+      if (done === undefined) {
+        done = '';
+        for (const [name, key] of applied) if (laneHeldTable(name, table) && key > done) done = key;
+        heldUpTo.set(table, done);
+      }
+      return done;
+    };
     const alreadyApplied = (event: ChangeEvent): boolean => {
       const key = positionKey(event.position);
-      if (event.kind === 'ddl') {
-        const done = applied.get(DDL_LANE);
-        return done !== undefined && key <= done;
-      }
-      const lane = laneOf(event);
-      for (const [name, done] of applied) if ((name === lane || laneHeldTable(name, event.table)) && key <= done) return true;
-      return false;
+      if (event.kind === 'ddl') return key <= (applied.get(DDL_LANE) ?? '');
+      return key <= appliedUpTo(event.table) || key <= (applied.get(laneOf(event)) ?? '');
     };
 
     const apply = async (batch: LaneBatch): Promise<void> => {
