@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TableSchema } from '../core/table-schema.js';
 
 /** Actions by which the server changes child rows itself; the binlog does not carry those changes. */
@@ -22,7 +23,7 @@ export interface FkCascadePlan {
  * the source holds between a parent and its children.
  */
 export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
-  const inDatabase = new Map(tables.map((t) => [t.name, t]));
+  const inDatabase = new Set(tables.map((t) => t.name));
   const edges = tables.flatMap((child) => child.foreignKeys
     .filter((fk) => fk.referencedDatabase === child.database && inDatabase.has(fk.referencedTable))
     .map((fk) => ({ child: child.name, parent: fk.referencedTable, cascades: CASCADING_ACTIONS.has(fk.onDelete) || CASCADING_ACTIONS.has(fk.onUpdate), deletes: fk.onDelete === 'CASCADE' })));
@@ -59,7 +60,7 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
   }
   const lanes = new Map<string, string>();
   for (const names of members.values()) {
-    const sorted = [...new Set(names)].sort();
+    const sorted = [...names].sort();
     if (sorted.length < 2) continue;
     const lane = fkLaneName(sorted);
     for (const name of sorted) lanes.set(name, lane);
@@ -70,9 +71,8 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
 function fkLaneName(tables: readonly string[]): string {
   const name = `fk:${JSON.stringify(tables)}`;
   if (name.length <= LANE_NAME_LIMIT) return name;
-  let hash = 0x811c9dc5;
-  for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-  return `fk#${tables[0]?.slice(0, 120) ?? ''}#${tables.length}#${hash.toString(16)}`;
+  const hash = createHash('sha1').update(name).digest('hex').slice(0, 16);
+  return `fk#${tables[0]?.slice(0, 120) ?? ''}#${tables.length}#${hash}`;
 }
 
 /**
