@@ -12,6 +12,11 @@ const LANE_NAME_LIMIT = 191;
 export interface FkCascadePlan {
   /** Tables whose deletes and key changes the target must run with FK checks on. */
   cascadingParents: ReadonlySet<string>;
+  /**
+   * Columns of `table` that a child FK references with a cascading ON UPDATE rule: a change of one
+   * must run as an UPDATE with FK checks on, so the target carries it to the child rows.
+   */
+  cascadingColumns(table: string): readonly string[];
   /** The lane shared by the tables one cascade can reach (undefined: the table's own lane). */
   laneOf(table: string): string | undefined;
 }
@@ -29,6 +34,15 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
     .map((fk) => ({ child: child.name, parent: fk.referencedTable, cascades: CASCADING_ACTIONS.has(fk.onDelete) || CASCADING_ACTIONS.has(fk.onUpdate), deletes: fk.onDelete === 'CASCADE' })));
 
   const parents = new Set(edges.filter((e) => e.cascades).map((e) => e.parent));
+  const updateReferenced = new Map<string, Set<string>>();
+  for (const child of tables) {
+    for (const fk of child.foreignKeys) {
+      if (fk.referencedDatabase !== child.database || !inDatabase.has(fk.referencedTable) || !CASCADING_ACTIONS.has(fk.onUpdate)) continue;
+      const columns = updateReferenced.get(fk.referencedTable) ?? new Set<string>();
+      for (const column of fk.referencedColumns) columns.add(column);
+      updateReferenced.set(fk.referencedTable, columns);
+    }
+  }
   const reached = new Set(parents);
   const group = new Map<string, string>();
   const root = (name: string): string => {
@@ -65,7 +79,11 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
     const lane = fkLaneName(sorted);
     for (const name of sorted) lanes.set(name, lane);
   }
-  return { cascadingParents: parents, laneOf: (table) => lanes.get(table) };
+  return {
+    cascadingParents: parents,
+    cascadingColumns: (table) => [...(updateReferenced.get(table) ?? [])],
+    laneOf: (table) => lanes.get(table),
+  };
 }
 
 function fkLaneName(tables: readonly string[]): string {

@@ -69,6 +69,7 @@ export class MysqlApplier {
         upsertRowAlias: this.options.upsertRowAlias,
         keepOrder: this.options.keepFkChecks || table.otherUniqueKeys || cascades,
         cascades,
+        cascadeColumns: cascades ? this.cascades.cascadingColumns(segment.table) : [],
         sessionFkChecks: this.options.keepFkChecks,
       }));
       rows += segment.events.filter(isRowChange).length;

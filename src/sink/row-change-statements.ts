@@ -19,6 +19,8 @@ export interface StatementLimits {
    * UPDATE of the key (ON UPDATE rules) rather than a delete (ON DELETE rules). Needs keepOrder.
    */
   cascades?: boolean;
+  /** Columns child FKs reference with a cascading ON UPDATE rule (with `cascades`). */
+  cascadeColumns?: readonly string[];
   /** The writing session's foreign_key_checks: restored after statements that needed the other value. */
   sessionFkChecks?: boolean;
 }
@@ -27,7 +29,8 @@ export interface StatementLimits {
 type Write =
   | { kind: 'upsert'; key: RowValue[]; image: RowImage; checks: boolean }
   | { kind: 'delete'; key: RowValue[]; checks: boolean }
-  | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean };
+  | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean }
+  | { kind: 'referenced'; key: RowValue[]; set: Array<[string, RowValue]>; checks: boolean };
 
 /**
  * The SQL that applies one table's row changes (in source order) to the target: multi-row upserts
@@ -62,10 +65,41 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
       if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
       else pending.push({ kind: 'delete', key: before, checks: cascades ? ran : session && ran });
     }
-    if (after !== undefined && event.after !== undefined) pending.push({ kind: 'upsert', key: after, image: event.after, checks: session && ran });
+    if (after !== undefined && event.after !== undefined) {
+      const set = cascades && ran ? changedReferenced(table, limits.cascadeColumns ?? [], event.before, event.after) : [];
+      if (set.length > 0) pending.push({ kind: 'referenced', key: after, set, checks: true });
+      pending.push({ kind: 'upsert', key: after, image: event.after, checks: session && ran });
+    }
   }
   flush();
   return statements;
+}
+
+/** Referenced columns the change sets to a new value (in a MINIMAL after image: the ones present). */
+function changedReferenced(table: TargetTable, columns: readonly string[], before: RowImage | undefined, after: RowImage): Array<[string, RowValue]> {
+  const set: Array<[string, RowValue]> = [];
+  const keys = new Set(table.keyColumns.map((c) => c.name.toLowerCase()));
+  for (const name of columns) {
+    if (keys.has(name.toLowerCase()) || !table.writable.has(name.toLowerCase())) continue; // key changes: see rekey
+    const value = valueIn(after, name);
+    if (value === undefined) continue;
+    const old = before === undefined ? undefined : valueIn(before, name);
+    if (old === undefined || !sameValue(old, value)) set.push([name, value]);
+  }
+  return set;
+}
+
+function valueIn(image: RowImage, name: string): RowValue | undefined {
+  if (name in image) return image[name];
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(image)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+function sameValue(a: RowValue, b: RowValue): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.equals(b);
 }
 
 function fkChecksSql(on: boolean): string {
@@ -104,6 +138,7 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
     if (first.checks !== checks.current) statements.push(fkChecksSql(checks.current = first.checks));
     if (first.kind === 'delete') statements.push(...deletes(table, run.map((w) => w.key), limits));
     else if (first.kind === 'rekey') statements.push(...(run as Array<Write & { kind: 'rekey' }>).map((w) => rekey(table, w)));
+    else if (first.kind === 'referenced') statements.push(...(run as Array<Write & { kind: 'referenced' }>).map((w) => setReferenced(table, w)));
     else statements.push(...upserts(table, run as Array<Write & { kind: 'upsert' }>, limits));
     run = [];
   };
@@ -122,6 +157,15 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
 /** A key change of a cascading parent: the target's ON UPDATE rules carry it to the child rows. */
 function rekey(table: TargetTable, write: { key: RowValue[]; newKey: RowValue[] }): string {
   const set = table.keyColumns.map((c, i) => `${quoteIdentifier(c.name)} = ${sqlLiteral(c, write.newKey[i] ?? null)}`);
+  return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
+}
+
+/** A change of columns child FKs reference: the target's ON UPDATE rules carry it to the child rows. */
+function setReferenced(table: TargetTable, write: { key: RowValue[]; set: Array<[string, RowValue]> }): string {
+  const set = write.set.map(([name, value]) => {
+    const column = table.writable.get(name.toLowerCase());
+    return column === undefined ? '' : `${quoteIdentifier(column.name)} = ${sqlLiteral(column, value)}`;
+  });
   return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
 }
 

@@ -50,6 +50,17 @@ describe('fkCascadePlan', () => {
     assert.equal(plan.laneOf('x'), undefined);
   });
 
+  it('lists the columns child FKs reference with a cascading ON UPDATE rule', () => {
+    const plan = fkCascadePlan([
+      table('p'),
+      table('by_code', [{ to: 'p', referencedColumns: ['code'], onUpdate: 'CASCADE' }]),
+      table('by_id', [{ to: 'p', onUpdate: 'SET NULL' }]),
+      table('deleting_only', [{ to: 'p', referencedColumns: ['other'], onDelete: 'CASCADE' }]),
+    ]);
+    assert.deepEqual([...plan.cascadingColumns('p')].sort(), ['code', 'id']);
+    assert.deepEqual(plan.cascadingColumns('by_code'), []);
+  });
+
   it('names a very large group with a hash that fits the checkpoint column', () => {
     const children = Array.from({ length: 40 }, (_, i) => table(`child_table_${i}`, [{ to: 'parent', onDelete: 'CASCADE' }]));
     const lane = fkCascadePlan([table('parent'), ...children]).laneOf('parent') ?? '';

@@ -334,6 +334,18 @@ describe('rowChangeStatements for a table whose FKs cascade', () => {
     assert.deepEqual(sql, [on, `UPDATE ${T} SET \`id\` = 5 WHERE \`id\` IN (1)`, off, upsert("(5, 'b')")]);
   });
 
+  it('sets a referenced non-key column with an UPDATE (ON UPDATE rules) when it changes, and only then', () => {
+    const referenced: StatementLimits = { ...CASCADES, cascadeColumns: ['name', 'id'] };
+    const changed = rowChangeStatements(people, [update({ id: '1', name: 'a' }, { id: '1', name: 'b' })], referenced);
+    assert.deepEqual(changed, [on, `UPDATE ${T} SET \`name\` = 'b' WHERE \`id\` IN (1)`, off, upsert("(1, 'b')")]);
+    const same = rowChangeStatements(people, [update({ id: '1', name: 'a' }, { id: '1', name: 'a' })], referenced);
+    assert.deepEqual(same, [upsert("(1, 'a')")]);
+    const minimal = rowChangeStatements(people, [update({ id: '1' }, { id: '1', name: 'c' })], referenced);
+    assert.deepEqual(minimal, [on, `UPDATE ${T} SET \`name\` = 'c' WHERE \`id\` IN (1)`, off, upsert("(1, 'c')")]);
+    const quiet = { ...update({ id: '1', name: 'a' }, { id: '1', name: 'b' }), fkChecksOff: true as const };
+    assert.deepEqual(rowChangeStatements(people, [quiet], referenced), [upsert("(1, 'b')")]);
+  });
+
   it('keeps a delete and re-insert of one key as two writes', () => {
     const sql = rowChangeStatements(people, [remove({ id: '1', name: 'a' }), insert({ id: '1', name: 'b' })], CASCADES);
     assert.deepEqual(sql, [on, `DELETE FROM ${T} WHERE \`id\` IN (1)`, off, upsert("(1, 'b')")]);
