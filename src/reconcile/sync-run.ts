@@ -7,10 +7,11 @@ import type { TableSchema } from '../core/table-schema.js';
 import { classifyMysqlError } from '../mysql/classify-mysql-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
 import { readServerInfo, type ServerInfo } from '../mysql/server-info.js';
-import { openSessionPool } from '../mysql/session-pool.js';
+import { openSessionPool, sessionSettingsSql } from '../mysql/session-pool.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { mapWithLimit } from './async-pool.js';
 import { rowHashForm } from './canonical-row-sql.js';
+import { childrenFirst, isReferenced } from './children-first.js';
 import { mapParentsFirst } from './map-parents-first.js';
 import { DEFAULT_DIFF_OPTIONS, type DiffOptions } from './table-differ.js';
 import { pairTables } from './table-pairing.js';
@@ -91,13 +92,27 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
     const limits = { rows: options.batchSize, bytes: Math.max(64 << 10, maxBytes) };
 
-    // With FK checks on, a child table's rows need their parents on the target first.
+    // With FK checks on, a child table's rows need their parents on the target first, and a parent's
+    // extra rows can go only after the child rows pointing at them: those deletes wait for the end.
+    // The report lists tables in an order their statements can run in (parents first, deletes held
+    // back for the end in the reverse order).
     const inOrder = options.keepFkChecks ? mapParentsFirst : mapWithLimit;
-    const tables = await inOrder(selected, options.workers, async (schema): Promise<TableOutcome> => {
-      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits });
-      options.onTableDone?.(outcome);
+    const ordered = options.keepFkChecks ? childrenFirst(selected).reverse() : selected;
+    const deferred = new Map<string, DeferredDeletes>();
+    const tables = await inOrder(ordered, options.workers, async (schema): Promise<TableOutcome> => {
+      const deleteLater = options.keepFkChecks && isReferenced(schema, selected) ? (run: DeferredDeletes) => deferred.set(schema.name, run) : undefined;
+      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits }, deleteLater);
+      if (!deferred.has(schema.name)) options.onTableDone?.(outcome);
       return outcome;
     });
+    for (let index = ordered.length - 1; index >= 0; index--) {
+      const run = deferred.get((ordered[index] as TableSchema).name);
+      const outcome = tables[index];
+      if (run === undefined || outcome === undefined) continue;
+      const done = await runDeferredDeletes(outcome, run, options);
+      tables[index] = done;
+      options.onTableDone?.(done);
+    }
     return { source: options.source.display, target: options.target.display, tables, seconds: (Date.now() - started) / 1000 };
   } finally {
     await Promise.all([options.sourceSession === undefined ? source.end().catch(() => undefined) : undefined, target.end().catch(() => undefined)]);
@@ -113,7 +128,25 @@ interface RunContext {
   limits: { rows: number; bytes: number };
 }
 
-async function runOne(schema: TableSchema, existing: TableSchema | undefined, context: RunContext): Promise<TableOutcome> {
+type DeferredDeletes = () => Promise<{ statements: string[]; completed: boolean }>;
+
+/** Runs a table's held-back deletes of extra rows (unless the table failed or the run stopped). */
+async function runDeferredDeletes(outcome: TableOutcome, run: DeferredDeletes, options: SyncRunOptions): Promise<TableOutcome> {
+  if (outcome.reason !== undefined || outcome.status === 'stopped') return outcome;
+  if (options.stopRequested?.() === true) return { ...outcome, status: 'stopped' };
+  try {
+    const { statements, completed } = await run();
+    const status = completed ? outcome.status : 'stopped';
+    return statements.length === 0 ? { ...outcome, status } : { ...outcome, status, deferredStatements: [sessionSettingsSql(true), ...statements] };
+  } catch (error) {
+    const failure = error instanceof ScscError ? error : classifyMysqlError(error, 'server');
+    const serverMessage = (error as { sqlMessage?: string } | undefined)?.sqlMessage;
+    const reason = failure.code === 'SQL_FAILED' && serverMessage !== undefined ? serverMessage : failure.message;
+    return { table: outcome.table, status: 'error', reason: `deleting extra rows: ${reason}${writeDeniedHint(error, options)}`, error: failure.code };
+  }
+}
+
+async function runOne(schema: TableSchema, existing: TableSchema | undefined, context: RunContext, deleteLater?: (run: DeferredDeletes) => void): Promise<TableOutcome> {
   const { options } = context;
   if (options.stopRequested?.() === true) return { table: schema.name, status: 'stopped', reason: 'not started: the run was interrupted' };
   try {
@@ -140,6 +173,7 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
       diff: { ...DEFAULT_DIFF_OPTIONS, ...options.diff },
       onProgress: (rows) => options.onTableProgress?.(schema.name, rows),
       ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
+      ...(deleteLater === undefined ? {} : { deleteLater }),
     });
   } catch (error) {
     // The outcome already names the table: a server's own message reads best on its own.

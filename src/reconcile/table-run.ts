@@ -23,6 +23,11 @@ export interface TableRunOptions {
   keepFkChecks?: boolean;
   onProgress?: (sourceRows: number) => void;
   stopRequested?: () => boolean;
+  /**
+   * Given: the deletes of extra rows are not run here but handed over, to run after the tables that
+   * reference this one (with FK checks on, a referenced row goes only after the rows pointing at it).
+   */
+  deleteLater?: (deleteExtra: () => Promise<{ statements: string[]; completed: boolean }>) => void;
 }
 
 export type TableStatus = 'equal' | 'synced' | 'copied' | 'differs' | 'stopped';
@@ -37,6 +42,8 @@ export interface TableReport {
   extra: number;
   changed: number;
   statements: string[];
+  /** With --keep-fk-checks: the deletes of extra rows, run after every table's `statements`, children's first. */
+  deferredStatements?: string[];
   chunks: number;
   chunksDiffering: number;
   rowsCompared: number;
@@ -77,13 +84,15 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   }
 
   let completed = true;
+  const removeHere = options.deleteLater === undefined || extra.length === 0 ? extra : [];
+  if (removeHere !== extra) options.deleteLater?.(() => repairInPlace(source, target, { upsert: [], remove: extra }, options));
   if (!table.otherUniqueKeys) {
-    const repaired = await repairInPlace(source, target, { upsert: [...differences.missing, ...rewrite], remove: extra }, options);
+    const repaired = await repairInPlace(source, target, { upsert: [...differences.missing, ...rewrite], remove: removeHere }, options);
     if (options.collectSql && repaired.statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...repaired.statements];
     completed = repaired.completed;
   } else {
     const tuples = await fetchTuplesByKeys(source, [...differences.missing, ...rewrite]);
-    const statements = rewriteStatements(target, options, { extra, rewrite, tuples });
+    const statements = rewriteStatements(target, options, { extra: removeHere, rewrite, tuples });
     if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...statements, 'COMMIT'];
     if (options.apply) completed = await executeAtomically(target, statements, options.stopRequested);
   }

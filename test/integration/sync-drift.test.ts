@@ -60,15 +60,19 @@ const FK_SCHEMA = `
   CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, UNIQUE KEY name (name));
   CREATE TABLE child (id INT PRIMARY KEY, parent_id INT NOT NULL, note VARCHAR(20),
     CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE CASCADE);
+  CREATE TABLE pinned (id INT PRIMARY KEY, parent_id INT NOT NULL, CONSTRAINT pinned_parent FOREIGN KEY (parent_id) REFERENCES parent (id));
   INSERT INTO parent VALUES (1, 'p1'), (2, 'p2'), (3, 'p3');
-  INSERT INTO child SELECT seq, seq % 3 + 1, CONCAT('c', seq) FROM seq_1_to_6;`;
+  INSERT INTO child SELECT seq, seq % 3 + 1, CONCAT('c', seq) FROM seq_1_to_6;
+  INSERT INTO pinned VALUES (1, 1);`;
 const FK_DRIFT = `
   UPDATE parent SET name = CONCAT('tmp-', id);
   UPDATE parent SET name = CASE id WHEN 1 THEN 'p3' WHEN 2 THEN 'p2-old' WHEN 3 THEN 'p1' END;
   INSERT INTO parent VALUES (9, 'p9');
   INSERT INTO child VALUES (9, 9, 'orphan-to-be');
+  INSERT INTO pinned VALUES (9, 9);
   UPDATE child SET note = 'changed' WHERE id = 4;`;
-const FK_COUNTS: Record<string, [number, number, number]> = { child: [0, 1, 1], parent: [0, 1, 3] };
+// pinned: a RESTRICT child whose extra row holds the extra parent row (with FK checks on, the parent's delete must wait for it)
+const FK_COUNTS: Record<string, [number, number, number]> = { child: [0, 1, 1], parent: [0, 1, 3], pinned: [0, 1, 0] };
 
 const BIG_ROWS = 50_000;
 
@@ -164,6 +168,7 @@ describe('scsc reconcile / sync on drifted targets', { skip: servers.skip }, () 
       plant('d_print', BASIC_SCHEMA, BASIC_DRIFT),
       plant('d_fk', FK_SCHEMA, FK_DRIFT),
       plant('d_fk_keep', FK_SCHEMA, FK_DRIFT),
+      plant('d_fk_print', FK_SCHEMA, FK_DRIFT),
     ]);
   });
   after(async () => {
@@ -202,6 +207,15 @@ describe('scsc reconcile / sync on drifted targets', { skip: servers.skip }, () 
       assert.equal((await reconcile(database)).code, 0);
     });
   }
+
+  it('reconcile --print-sql --keep-fk-checks prints FK-safe statements: parents written first, their extra rows deleted last', async () => {
+    const { code, stdout } = await scsc(['reconcile', ...urls('d_fk_print'), '--print-sql', '--keep-fk-checks'], false);
+    assert.equal(code, 1);
+    const sql = stdout.split('\n').filter((line) => /^(SET|INSERT|DELETE|UPDATE|REPLACE)\b/.test(line)).join('\n');
+    assert.ok(sql.indexOf('DELETE FROM `d_fk_print`.`pinned`') < sql.indexOf('DELETE FROM `d_fk_print`.`parent` WHERE `id` IN (9)'), sql);
+    await mariadbClient(servers.target, 'd_fk_print', sql);
+    await assertSameData('d_fk_print', 'd_fk_print');
+  });
 
   it('handles tables whose column names shadow the aliases of scsc\'s own queries (bulk copy and diff)', async () => {
     const table = (name: string): string => `CREATE TABLE ${name} (k1 INT NOT NULL, k0 INT NOT NULL, b INT, n INT, h VARCHAR(10), rn INT, c0 INT, _scsc_bucket INT,
