@@ -55,7 +55,9 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
   for (const event of events) {
     if (event.kind === 'truncate') {
       flush();
-      statements.push(`DELETE FROM ${table.from}`);
+      // The source truncates a table other tables reference only with foreign_key_checks = 0 (else
+      // it refuses): their rows stay, so they must on the target too, whatever the session's setting.
+      statements.push(...(session ? [fkChecksSql(false), `DELETE FROM ${table.from}`, fkChecksSql(true)] : [`DELETE FROM ${table.from}`]));
       continue;
     }
     const ran = event.fkChecksOff !== true;

@@ -356,6 +356,12 @@ describe('rowChangeStatements for a table whose FKs cascade', () => {
     assert.deepEqual(rowChangeStatements(people, [quiet], CASCADES), [`DELETE FROM ${T} WHERE \`id\` IN (1)`]);
   });
 
+  it('empties a table for a TRUNCATE with FK checks off (children of a truncated parent stay, as on the source)', () => {
+    const truncate = event('truncate');
+    assert.deepEqual(rowChangeStatements(people, [truncate], { ...ORDERED, sessionFkChecks: true }), [off, `DELETE FROM ${T}`, on]);
+    assert.deepEqual(rowChangeStatements(people, [truncate], CASCADES), [`DELETE FROM ${T}`]);
+  });
+
   it('under --keep-fk-checks turns them off only for a change the source made without them', () => {
     const keep: StatementLimits = { ...ORDERED, sessionFkChecks: true };
     const quiet = { ...remove({ id: '1', name: 'a' }), fkChecksOff: true as const };
