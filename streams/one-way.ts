@@ -16,6 +16,7 @@
 import { filter, Observable } from 'rxjs';
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore, STREAM_LANE } from '../src/checkpoint/checkpoint-store.js';
+import { StreamLock } from '../src/checkpoint/stream-lock.js';
 import { streamName } from '../src/checkpoint/stream-name.js';
 import type { ResolvedConfig } from '../src/config/config-schema.js';
 import { requireDatabases } from '../src/config/require-databases.js';
@@ -71,11 +72,14 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
   const databases = requireDatabases(config.source, config.target);
   const sourcePool = await openSessionPool(config.source, { role: 'source', connections: 2 });
   let targetPool: Pool | undefined;
+  let lock: StreamLock | undefined;
   try {
-    targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 2, keepFkChecks: config.keepFkChecks, multipleStatements: true });
+    // workers + 2 for lanes, DDL and checkpoints, + 1 held by the stream lock
+    targetPool = await openSessionPool(config.target, { role: 'target', connections: config.workers + 3, keepFkChecks: config.keepFkChecks, multipleStatements: true });
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(sourcePool), readServerInfo(targetPool)]);
     const stream = streamName(config.source);
     const checkpoints = new CheckpointStore(targetPool, databases.target, stream);
+    lock = await StreamLock.acquire(targetPool, databases.target, stream, logger);
     await checkpoints.ensureTable();
 
     const schemas = await SourceSchemaCache.load(sourcePool, databases.source);
@@ -135,7 +139,9 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       return key <= appliedUpTo(event.table) || key <= (applied.get(laneOf(event)) ?? '');
     };
 
+    const held = lock;
     const apply = async (batch: LaneBatch): Promise<void> => {
+      held.assertHeld();
       const first = batch.events[0] as ChangeEvent;
       if (batch.barrier) {
         logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
@@ -203,6 +209,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       if (isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge) {
         logger.warn({ err: error.message }, 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)');
         await checkpoints.forget();
+        await lock.release();
         return await runOneWay(options);
       }
       throw error;
@@ -213,6 +220,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
     await saveResume();
     logger.info({ resumeFrom: describePosition(watermark.current()) }, 'replication stopped; every applied batch is checkpointed');
   } finally {
+    await lock?.release();
     await Promise.all([sourcePool.end().catch(() => undefined), targetPool?.end().catch(() => undefined)]);
   }
 }

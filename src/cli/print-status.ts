@@ -28,6 +28,8 @@ export interface StreamStatus {
   restartPoint: Boundary | undefined;
   lanes: LaneStatus[];
   source?: SourceBehind;
+  /** The target connection of the `scsc replicate` running this stream now (it holds the stream lock). */
+  runningOn: number | undefined;
 }
 
 export interface TargetStatus {
@@ -45,6 +47,8 @@ export function statusJson(status: TargetStatus): Record<string, unknown> {
     streams: status.streams.map((s) => ({
       stream: s.stream,
       restartPoint: s.restartPoint ?? null,
+      running: s.runningOn !== undefined,
+      runningOn: s.runningOn ?? null,
       ...(s.source === undefined ? {} : { source: { head: s.source.head, behind: { files: s.source.files ?? null, bytes: s.source.bytes ?? null } } }),
       lanes: s.lanes.map((l) => ({
         lane: l.lane,
@@ -59,10 +63,11 @@ export function statusJson(status: TargetStatus): Record<string, unknown> {
   };
 }
 
-/** Per stream: the restart point (and the source's head), then one aligned line per lane. */
+/** Per stream: whether it runs, the restart point (and the source's head), then one aligned line per lane. */
 export function formatStatus(status: TargetStatus): string {
   const blocks = status.streams.map((stream) => {
     const out = [`stream ${stream.stream} -> ${status.target}`];
+    out.push(`  replicator     ${stream.runningOn === undefined ? 'not running' : `running (target connection ${stream.runningOn})`}`);
     out.push(`  restart point  ${stream.restartPoint === undefined ? 'none yet: the initial snapshot has not finished' : boundaryText(stream.restartPoint)}`);
     if (stream.source !== undefined) out.push(`  source head    ${boundaryText(stream.source.head)}  (${behindText(stream.source)})`);
     out.push('');

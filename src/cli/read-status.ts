@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore, CHECKPOINT_TABLE, STREAM_LANE } from '../checkpoint/checkpoint-store.js';
+import { streamLockName } from '../checkpoint/stream-lock.js';
 import { streamName } from '../checkpoint/stream-name.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import { positionKey, type Boundary } from '../core/position.js';
@@ -52,7 +53,9 @@ async function readStream(pool: Pool, database: string, stream: string, now: Dat
       lagMs: c.sourceCommitTime === undefined ? undefined : c.appliedAt.getTime() - c.sourceCommitTime.getTime(),
       idleMs: now.getTime() - c.appliedAt.getTime(),
     }));
-  return { stream, restartPoint: loaded.resume, lanes };
+  const [lock] = await queryRows(pool, 'SELECT IS_USED_LOCK(?) AS holder', [streamLockName(database, stream)]);
+  const holder = num(lock?.holder);
+  return { stream, restartPoint: loaded.resume, lanes, runningOn: Number.isInteger(holder) && holder > 0 ? holder : undefined };
 }
 
 async function readSourceHead(source: DatabaseUrl): Promise<Boundary> {

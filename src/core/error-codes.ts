@@ -90,6 +90,11 @@ export const ERROR_CODES = {
     cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',
     fix: 'Apply the same change to the target by hand and restart, or restart with --ddl apply.',
   },
+  STREAM_BUSY: {
+    exit: 4,
+    cause: 'Another scsc replicate is already applying the same stream (source database) to this target database: two would re-apply each other\'s changes and take turns on the source binlog.',
+    fix: 'Stop the other process first (the message names its connection on the target), or replicate into another target database.',
+  },
   APPLY_FAILED: {
     exit: 4,
     cause: 'The target refused a batch for a reason that retrying does not cure (a missing column or table, a type or constraint the row does not fit, a missing privilege).',

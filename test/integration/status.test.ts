@@ -13,6 +13,8 @@ interface StatusJson {
   streams: Array<{
     stream: string;
     restartPoint: { file: string; offset: number; gtid?: string } | null;
+    running: boolean;
+    runningOn: number | null;
     source?: { head: { file: string; offset: number }; behind: { files: number | null; bytes: number | null } };
     lanes: Array<{ lane: string; lastApplied: { file: string; offset: number } | null; rowsApplied: number; sourceCommitTime: string | null; appliedAt: string; lagMs: number | null; idleMs: number }>;
   }>;
@@ -97,7 +99,8 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], `stream 127.0.0.1:${servers.source.port}/app -> root@127.0.0.1:${servers.target.port}/app`);
-    assert.match(lines[1] ?? '', /^ {2}restart point {2}\S+\.\d+:\d+( {2}gtid 0-\d+-\d+)?$/);
+    assert.equal(lines[1], '  replicator     not running');
+    assert.match(lines[2] ?? '', /^ {2}restart point {2}\S+\.\d+:\d+( {2}gtid 0-\d+-\d+)?$/);
     const header = lines.findIndex((l) => l.trimStart().startsWith('lane '));
     assert.match(lines[header] ?? '', /lane\s+last applied\s+rows\s+source commit \(UTC\)\s+applied at \(UTC\)\s+lag\s+idle for/);
     const rows = lines.slice(header + 2).filter((l) => l.trim() !== '');
@@ -123,6 +126,31 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     const human = await runCli(['status', '--target', target(), '--source', source()]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, new RegExp(`\\n {2}source head {4}\\S+:\\d+ {2}gtid 0-\\d+-\\d+ {2}\\(${moved?.behind.bytes} bytes behind\\)\\n`));
+  });
+
+  it('shows the running replicator; a second one for the same stream is refused (STREAM_BUSY) until the first is gone, even by SIGKILL', async () => {
+    assert.equal(parse(await runCli(['status', '--target', target(), '--json'])).streams[0]?.running, false);
+    const first = startCli(['replicate', '--source', source(), '--target', target(), '--log-level', 'info']);
+    await waitFor('streaming', first, () => first.output().includes('streaming from the source binlog'));
+    const running = parse(await runCli(['status', '--target', target(), '--json'])).streams[0];
+    assert.equal(running?.running, true);
+    assert.ok(Number.isInteger(running?.runningOn) && (running?.runningOn ?? 0) > 0, JSON.stringify(running));
+
+    const second = await runCli(['replicate', '--source', source(), '--target', target()]);
+    assert.equal(second.code, 4, second.stderr);
+    assertOneLine(second, new RegExp(`^scsc: error STREAM_BUSY: another scsc replicate holds the lock scsc:app:127\\.0\\.0\\.1:${servers.source.port}/app on the target: connection ${running?.runningOn} \\(root@`));
+    assert.equal(first.child.exitCode, null, 'the first replicator keeps running');
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const next = startCli(['replicate', '--source', source(), '--target', target(), '--log-level', 'info']);
+    try {
+      await waitFor('streaming after the SIGKILL', next, () => next.output().includes('streaming from the source binlog'));
+    } finally {
+      next.child.kill('SIGTERM');
+    }
+    assert.equal(await next.exited, 0, next.output());
+    assert.equal(parse(await runCli(['status', '--target', target(), '--json'])).streams[0]?.running, false);
   });
 
   it('exits 1 with one line when the target has no checkpoint table, or none for --source', async () => {
