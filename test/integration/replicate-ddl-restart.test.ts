@@ -144,6 +144,8 @@ describe('scsc replicate across server restarts', { skip: servers.skip }, () => 
       assert.ok(Number(/^scsc_rows_applied_total\{table="k"\} (\d+)/m.exec(metrics)?.[1] ?? 0) > 0, metrics.slice(0, 2000));
       assert.match(metrics, /^scsc_checkpoint_offset \d+/m);
       assert.match(cli.output(), /target write failed; retrying|binlog connection lost; reconnecting/);
+      // The stream lock went with the target's restart; the process holds it again.
+      await waitForOutput(cli, 'stream lock taken again');
     } finally {
       stop.abort();
       cli.child.kill('SIGTERM');
