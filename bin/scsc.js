@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/src/cli/scsc.js';
+import '../dist/cli/scsc.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 let cached: string | undefined;
 
-/** scsc's version from its package.json (found relative to this file, in src/ or dist/src/). */
+/** scsc's version from its package.json (found relative to this file: src/cli, dist/src/cli or the bundle in dist/cli). */
 export function packageVersion(): string {
   if (cached !== undefined) return cached;
   for (const relative of ['../../package.json', '../../../package.json']) {

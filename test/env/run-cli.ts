@@ -10,9 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `scsc ARGS` as a user would, in a child process, from the TypeScript sources. */
-export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, ENTRY, ...args], {
+/** The built CLI (`npm run build`): what `npx scsc` and `npm run demo` run. */
+const BUILT = fileURLToPath(new URL('../../bin/scsc.js', import.meta.url));
+
+/**
+ * Runs `scsc ARGS` as a user would, in a child process, from the TypeScript sources (or, with
+ * `built`, through bin/scsc.js and the bundle `npm run build` made).
+ */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; built?: boolean } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [...(options.built === true ? [BUILT] : ['--import', TSX_LOADER, ENTRY]), ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { mariaDbBinariesPresent } from '../../src/sandbox/mariadb-server.js';
 import { portAcceptsConnections } from '../env/net-probe.js';
@@ -9,7 +11,9 @@ if (skip !== undefined && process.env.CI === 'true') throw new Error(skip);
 
 describe('scsc demo (the README\'s first command)', { skip }, () => {
   it('replicates a live workload between two throwaway servers, ends with a clean reconcile, then removes the servers', async () => {
-    const result = await runCli(['demo', '--seconds', '4']);
+    // Through the built CLI, as `npm run demo` runs it: the bundle must hold every engine the demo uses.
+    execFileSync('npm', ['run', 'build'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'ignore' });
+    const result = await runCli(['demo', '--seconds', '4'], { built: true });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /preflight \(scsc check --for replicate\): ready, 0 blockers/);
     assert.match(result.stdout, /snapshot done .*streaming the binlog/);
