@@ -35,7 +35,7 @@ import { fkCascadePlan, laneHeldTable } from '../src/sink/fk-cascades.js';
 import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
-import { DDL_LANE, MysqlApplier } from '../src/sink/mysql-applier.js';
+import { DDL_LANE, latestCommitTime, MysqlApplier } from '../src/sink/mysql-applier.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
 import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
@@ -150,7 +150,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       } else {
         const rows = await applier.applyBatch(batch.lane, batch.events, watermark.current());
         stats.appliedBatch(batch.lane, rows, batch.events);
-        options.metrics?.batchApplied(batch.lane, rows, Date.now() - Math.max(...batch.events.map((e) => e.commitTime)));
+        options.metrics?.batchApplied(batch.lane, rows, Date.now() - latestCommitTime(batch.events));
       }
       watermark.applied(batch.events);
     };

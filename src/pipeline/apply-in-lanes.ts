@@ -35,6 +35,8 @@ export interface ApplyInLanesOptions {
 interface Lane {
   queue: ChangeEvent[];
   busy: boolean;
+  /** Transaction mode: the queue length just after its last transaction end (0: none queued yet). */
+  safeEnd: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
 
     const pump = (name: string, lane: Lane): void => {
       if (lane.busy || lane.queue.length === 0 || failed || closed || stopping()) return;
-      const batch = takeBatch(lane.queue, options);
+      const batch = takeBatch(lane, options);
       if (batch === undefined) {
         // Transaction mode waits for the rest of a transaction: the reader must not stay paused.
         if (paused) {
@@ -117,10 +119,11 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       const name = options.laneOf(event);
       let lane = lanes.get(name);
       if (lane === undefined) {
-        lane = { queue: [], busy: false };
+        lane = { queue: [], busy: false, safeEnd: 0 };
         lanes.set(name, lane);
       }
       lane.queue.push(event);
+      if (options.endsBatch?.(event) === true) lane.safeEnd = lane.queue.length;
       pump(name, lane);
     };
 
@@ -159,7 +162,11 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
   });
 }
 
-function takeBatch(queue: ChangeEvent[], options: ApplyInLanesOptions): ChangeEvent[] | undefined {
+function takeBatch(lane: Lane, options: ApplyInLanesOptions): ChangeEvent[] | undefined {
+  const queue = lane.queue;
+  // Transaction mode with no transaction end queued yet: nothing to take, and no scan of a queue
+  // that a large transaction makes long (once per arriving change, that scan was quadratic).
+  if (options.endsBatch !== undefined && lane.safeEnd === 0) return undefined;
   let rows = 0;
   let bytes = 0;
   let end = 0;
@@ -175,5 +182,6 @@ function takeBatch(queue: ChangeEvent[], options: ApplyInLanesOptions): ChangeEv
   // Transaction mode: never cut inside a source transaction (wait for its commit to arrive).
   const take = options.endsBatch === undefined ? end : lastSafeEnd;
   if (take === 0) return undefined;
+  lane.safeEnd = Math.max(0, lane.safeEnd - take);
   return queue.splice(0, take);
 }

@@ -31,8 +31,9 @@ export function addChunk(stats: DiffStats, differences: RowDifferences, chunk: {
   stats.sourceRows += chunk.sourceRows;
   stats.targetRows += chunk.targetRows;
   if (found > 0) stats.chunksDiffering++;
-  differences.missing.push(...chunk.found.missing);
-  differences.extra.push(...chunk.found.extra);
-  differences.changed.push(...chunk.found.changed);
+  // Loops, not push(...): a chunk of a sparse key can hold more differences than a call takes arguments.
+  for (const key of chunk.found.missing) differences.missing.push(key);
+  for (const key of chunk.found.extra) differences.extra.push(key);
+  for (const key of chunk.found.changed) differences.changed.push(key);
   return found;
 }

@@ -64,17 +64,18 @@ export class MysqlApplier {
     for (const segment of segmentsByTable(events)) {
       const table = this.table(segment.table);
       const cascades = this.cascades.cascadingParents.has(segment.table);
-      statements.push(...rowChangeStatements(table, segment.events, {
+      const written = rowChangeStatements(table, segment.events, {
         ...this.options.limits,
         upsertRowAlias: this.options.upsertRowAlias,
         keepOrder: this.options.keepFkChecks || table.otherUniqueKeys || cascades,
         cascades,
         cascadeColumns: cascades ? this.cascades.cascadingColumns(segment.table) : [],
         sessionFkChecks: this.options.keepFkChecks,
-      }));
+      });
+      for (const sql of written) statements.push(sql); // not push(...): a batch can make more statements than a call takes arguments
       rows += segment.events.filter(isRowChange).length;
     }
-    const commitTime = Math.max(...events.map((e) => e.commitTime));
+    const commitTime = latestCommitTime(events);
     const checkpoint = this.options.checkpoints.laneSql(lane, last.position, resume, commitTime, rows);
     await this.transaction(lane, [...statements, checkpoint]);
     return rows;
@@ -189,4 +190,11 @@ function packStatements(statements: readonly string[], bytes: number): string[] 
   }
   if (current.length > 0) groups.push(current.join(';\n'));
   return groups;
+}
+
+/** The newest source commit time of a batch (a loop: a transaction-mode batch can hold millions of changes). */
+export function latestCommitTime(events: readonly ChangeEvent[]): number {
+  let latest = 0;
+  for (const event of events) if (event.commitTime > latest) latest = event.commitTime;
+  return latest;
 }

@@ -47,7 +47,7 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
   const checks = { session, current: session };
   let pending: Write[] = [];
   const flush = (): void => {
-    statements.push(...writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits, checks));
+    for (const sql of writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits, checks)) statements.push(sql);
     pending = [];
     if (checks.current !== checks.session) statements.push(fkChecksSql(checks.current = checks.session));
   };
@@ -138,10 +138,11 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
     const first = run[0];
     if (first === undefined) return;
     if (first.checks !== checks.current) statements.push(fkChecksSql(checks.current = first.checks));
-    if (first.kind === 'delete') statements.push(...deletes(table, run.map((w) => w.key), limits));
-    else if (first.kind === 'rekey') statements.push(...(run as Array<Write & { kind: 'rekey' }>).map((w) => rekey(table, w)));
-    else if (first.kind === 'referenced') statements.push(...(run as Array<Write & { kind: 'referenced' }>).map((w) => setReferenced(table, w)));
-    else statements.push(...upserts(table, run as Array<Write & { kind: 'upsert' }>, limits));
+    // Loops, not push(...): a transaction-mode batch can make more statements than a call takes arguments.
+    if (first.kind === 'delete') for (const sql of deletes(table, run.map((w) => w.key), limits)) statements.push(sql);
+    else if (first.kind === 'rekey') for (const w of run as Array<Write & { kind: 'rekey' }>) statements.push(rekey(table, w));
+    else if (first.kind === 'referenced') for (const w of run as Array<Write & { kind: 'referenced' }>) statements.push(setReferenced(table, w));
+    else for (const sql of upserts(table, run as Array<Write & { kind: 'upsert' }>, limits)) statements.push(sql);
     run = [];
   };
   for (const write of writes) {

@@ -32,7 +32,7 @@ export async function waitForTablesEqual(source: Copy, target: Copy, tables: rea
     for (const table of tables) {
       try {
         const [a, b] = await Promise.all([exactSnapshot(source.server, source.database, table), exactSnapshot(target.server, target.database, table)]);
-        problems.push(...compareSnapshots(table, a, b));
+        for (const problem of compareSnapshots(table, a, b)) problems.push(problem); // can be more than a call takes arguments
       } catch (error) {
         problems.push(`${table}: ${(error as Error).message}`); // e.g. not created on the target yet
       }

@@ -247,7 +247,7 @@ export async function differencesBetween(source: { server: MariaDbServer; databa
   for (const table of tables) {
     const [a, b] = await Promise.all([exactSnapshot(source.server, source.database, table), exactSnapshot(target.server, target.database, table)]);
     assert.ok(a.size > 0, `source ${table} is empty`);
-    problems.push(...compareSnapshots(table, a, b));
+    for (const problem of compareSnapshots(table, a, b)) problems.push(problem);
   }
   return problems;
 }

@@ -53,6 +53,23 @@ describe('scsc replicate --consistency transaction', { skip: servers.skip }, () 
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
     assert.deepEqual([...totals], [0], 'a target read saw a source transaction half applied');
   });
+
+  it('applies a 200,000-row source transaction whole (once crashed with a stack overflow, then stalled scanning its queue)', { timeout: 180_000 }, async () => {
+    const schema = 'CREATE DATABASE txbig; USE txbig; CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); CREATE TABLE small (id INT PRIMARY KEY)';
+    await servers.source.sql(schema);
+    await servers.target.sql(schema);
+    const cli = startCli(['replicate', '--source', servers.source.url('txbig'), '--target', servers.target.url('txbig'), '--consistency', 'transaction', '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      await servers.source.sql(`START TRANSACTION; INSERT INTO big SELECT seq, CONCAT('v', seq) FROM seq_1_to_200000;
+        UPDATE big SET v = CONCAT(v, '!') WHERE id % 2 = 0; INSERT INTO small VALUES (1); COMMIT;
+        INSERT INTO small VALUES (2)`, 'txbig');
+      await waitForTablesEqual({ server: servers.source, database: 'txbig' }, { server: servers.target, database: 'txbig' }, ['big', 'small'], cli, 150_000);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
 });
 
 describe('scsc replicate after the source purged its restart point', { skip: servers.skip }, () => {
