@@ -24,6 +24,11 @@ export interface DiffOptions {
   onProgress?: (sourceRows: number) => void;
   /** Checked between chunks; when it returns true the walk stops early. */
   stopRequested?: () => boolean;
+  /**
+   * Called after each top-level chunk with the differences found so far; it may take them out of
+   * the lists (to repair them while the walk goes on). Awaited: the walk waits for it.
+   */
+  afterChunk?: (differences: RowDifferences) => Promise<void>;
 }
 
 export type { DiffStats, RowDifferences } from './diff-result.js';
@@ -51,6 +56,7 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
       if (options.stopRequested?.() === true) return;
       const counts = await compareIntegerChunk(diff, chunk);
       options.onProgress?.(counts.sourceRows);
+      await options.afterChunk?.(differences);
     });
     return { differences, stats };
   }
@@ -75,6 +81,7 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     const differing = addChunk(stats, differences, { ...counts, found });
     estimate.record({ rows: Math.max(counts.sourceRows, counts.targetRows), differences: differing });
     options.onProgress?.(counts.sourceRows);
+    await options.afterChunk?.(differences);
   };
 
   let after: RowValue[] | undefined;

@@ -6,6 +6,7 @@ import { repairInPlace } from './repair-in-place.js';
 import { existingKeys, fetchTuplesByKeys } from './row-fetcher.js';
 import { copyTable } from './bulk-copy.js';
 import { singleIntegerKey } from './leaf-compare.js';
+import { differenceCount, type RowDifferences } from './diff-result.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -29,6 +30,9 @@ export interface TableRunOptions {
    */
   deleteLater?: (deleteExtra: () => Promise<{ statements: string[]; completed: boolean }>) => void;
 }
+
+/** Differences held before they are settled (repaired, planned or counted) while the diff goes on. */
+const SETTLE_EVERY_KEYS = 20_000;
 
 export type TableStatus = 'equal' | 'synced' | 'copied' | 'differs' | 'stopped';
 
@@ -58,43 +62,72 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   };
   if (options.bulkCopyWhenEmpty && (await isEmpty(target))) return copyTable(source, target, options, report);
 
+  // Differences are settled (counted, and repaired or planned) a slice at a time while the walk goes
+  // on, so memory stays flat however much of the table differs. A table with other unique keys is
+  // rewritten in one transaction at the end instead (two rows may have swapped a UNIQUE value, which
+  // only a rewrite of both in one transaction can apply): its keys are kept until then.
+  const planOnly = !options.apply && !options.collectSql;
+  const atOnce = table.otherUniqueKeys && !planOnly;
+  const kept = { missing: [] as RowValue[][], extra: [] as RowValue[][], rewrite: [] as RowValue[][] };
+  const statements: string[] = [];
+  let completed = true;
+  const settle = async (found: RowDifferences): Promise<void> => {
+    // A key the target has but the source's key lookup finds after all (e.g. 'a' vs 'A' under a
+    // case-insensitive collation) is rewritten, never deleted. An integer key matches only itself.
+    const stillOnSource = new Set(singleIntegerKey(source) || found.extra.length === 0 ? [] : (await existingKeys(source, found.extra)).map(keyString));
+    const extra = found.extra.filter((k) => !stillOnSource.has(keyString(k)));
+    const rewrite = [...found.changed, ...found.extra.filter((k) => stillOnSource.has(keyString(k)))];
+    report.missing += found.missing.length;
+    report.extra += extra.length;
+    report.changed += rewrite.length;
+    if (planOnly) return; // a plain reconcile reports the counts: no rows to fetch, no statements to build
+    const later = atOnce || options.deleteLater !== undefined;
+    for (const key of later ? extra : []) kept.extra.push(key);
+    if (atOnce) {
+      for (const key of found.missing) kept.missing.push(key);
+      for (const key of rewrite) kept.rewrite.push(key);
+      return;
+    }
+    const repaired = await repairInPlace(source, target, { upsert: [...found.missing, ...rewrite], remove: later ? [] : extra }, options);
+    for (const sql of repaired.statements) statements.push(sql);
+    if (!repaired.completed) completed = false;
+  };
+  let settling = Promise.resolve();
+  const settleInOrder = (found: RowDifferences): Promise<void> => (settling = settling.then(() => settle(found)));
+  const take = (differences: RowDifferences): RowDifferences => ({
+    missing: differences.missing.splice(0), extra: differences.extra.splice(0), changed: differences.changed.splice(0),
+  });
+
   const { differences, stats } = await diffTable(source, target, {
     ...options.diff,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.stopRequested === undefined ? {} : { stopRequested: options.stopRequested }),
+    afterChunk: async (found) => {
+      if (differenceCount(found) >= SETTLE_EVERY_KEYS) await settleInOrder(take(found));
+    },
   });
+  await settleInOrder(take(differences));
   const { sourceRows, targetRows, chunks, chunksDiffering, rowsCompared, chunksRowByRow } = stats;
   Object.assign(report, { sourceRows, targetRows, chunks, chunksDiffering, rowsCompared, chunksRowByRow });
-
-  // A key the target has but the source's key lookup finds after all (e.g. 'a' vs 'A' under a
-  // case-insensitive collation) is rewritten, never deleted. An integer key matches only itself.
-  const stillOnSource = new Set(singleIntegerKey(source) ? [] : (await existingKeys(source, differences.extra)).map(keyString));
-  const extra = differences.extra.filter((k) => !stillOnSource.has(keyString(k)));
-  const rewrite = [...differences.changed, ...differences.extra.filter((k) => stillOnSource.has(keyString(k)))];
-  Object.assign(report, { missing: differences.missing.length, extra: extra.length, changed: rewrite.length });
   if (report.missing + report.extra + report.changed === 0) {
     report.status = options.stopRequested?.() === true ? 'stopped' : 'equal';
     return report;
   }
-
-  if (!options.apply && !options.collectSql) {
-    // A plain reconcile reports the counts: no rows to fetch, no statements to build.
+  if (planOnly) {
     report.status = options.stopRequested?.() === true ? 'stopped' : 'differs';
     return report;
   }
 
-  let completed = true;
-  const removeHere = options.deleteLater === undefined || extra.length === 0 ? extra : [];
-  if (removeHere !== extra) options.deleteLater?.(() => repairInPlace(source, target, { upsert: [], remove: extra }, options));
-  if (!table.otherUniqueKeys) {
-    const repaired = await repairInPlace(source, target, { upsert: [...differences.missing, ...rewrite], remove: removeHere }, options);
-    if (options.collectSql && repaired.statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...repaired.statements];
-    completed = repaired.completed;
+  const extra = kept.extra;
+  if (options.deleteLater !== undefined && extra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: extra }, options));
+  const removeHere = options.deleteLater === undefined ? extra : [];
+  if (!atOnce) {
+    if (options.collectSql && statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...statements];
   } else {
-    const tuples = await fetchTuplesByKeys(source, [...differences.missing, ...rewrite]);
-    const statements = rewriteStatements(target, options, { extra: removeHere, rewrite, tuples });
-    if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...statements, 'COMMIT'];
-    if (options.apply) completed = await executeAtomically(target, statements, options.stopRequested);
+    const tuples = await fetchTuplesByKeys(source, [...kept.missing, ...kept.rewrite]);
+    const rewritten = rewriteStatements(target, options, { extra: removeHere, rewrite: kept.rewrite, tuples });
+    if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...rewritten, 'COMMIT'];
+    if (options.apply) completed = await executeAtomically(target, rewritten, options.stopRequested);
   }
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
