@@ -124,10 +124,16 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   if (!atOnce) {
     if (options.collectSql && statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...statements];
   } else {
-    const tuples = await fetchTuplesByKeys(source, [...kept.missing, ...kept.rewrite]);
-    const rewritten = rewriteStatements(target, options, { extra: removeHere, rewrite: kept.rewrite, tuples });
-    if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...rewritten, 'COMMIT'];
-    if (options.apply) completed = await executeAtomically(target, rewritten, options.stopRequested);
+    const rewritten = rewriteStatements(source, target, options, { extra: removeHere, rewrite: kept.rewrite, insert: [...kept.missing, ...kept.rewrite] });
+    if (options.apply) {
+      const ran: string[] = [];
+      completed = await executeAtomically(target, rewritten, options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
+      if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...ran, 'COMMIT'];
+    } else {
+      const planned: string[] = [];
+      for await (const sql of rewritten) planned.push(sql);
+      report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...planned, 'COMMIT'];
+    }
   }
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
@@ -138,18 +144,20 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
  * swapped a UNIQUE value), so changed rows are deleted and re-inserted after all deletes, in one
  * transaction so that no row is ever missing; with --keep-fk-checks the deletes of rows about to be
  * re-inserted run with FK checks off, else ON DELETE CASCADE / SET NULL would wipe or orphan their
- * children on the target. (Without other unique keys see repair-in-place.ts.)
+ * children on the target. (Without other unique keys see repair-in-place.ts.) The source rows are
+ * read a batch at a time as the inserts need them, so memory does not grow with the rows rewritten.
  */
-function rewriteStatements(target: TableSide, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; tuples: string[] }): string[] {
-  const { extra, rewrite, tuples } = writes;
+async function* rewriteStatements(source: TableSide, target: TableSide, options: TableRunOptions, writes: { extra: RowValue[][]; rewrite: RowValue[][]; insert: RowValue[][] }): AsyncGenerator<string> {
+  const { extra, rewrite, insert } = writes;
   const shieldChildren = options.keepFkChecks === true && rewrite.length > 0;
-  return [
-    ...(shieldChildren ? ['SET SESSION foreign_key_checks = 0'] : []),
-    ...deleteStatements(target, rewrite, options.batch),
-    ...(shieldChildren ? ['SET SESSION foreign_key_checks = 1'] : []),
-    ...deleteStatements(target, extra, options.batch),
-    ...insertTupleStatements(target, tuples, options.batch, 'insert'),
-  ];
+  if (shieldChildren) yield 'SET SESSION foreign_key_checks = 0';
+  yield* deleteStatements(target, rewrite, options.batch);
+  if (shieldChildren) yield 'SET SESSION foreign_key_checks = 1';
+  yield* deleteStatements(target, extra, options.batch);
+  const perFetch = Math.max(1, options.batch.rows);
+  for (let i = 0; i < insert.length; i += perFetch) {
+    yield* insertTupleStatements(target, await fetchTuplesByKeys(source, insert.slice(i, i + perFetch)), options.batch, 'insert');
+  }
 }
 
 async function isEmpty(side: TableSide): Promise<boolean> {
@@ -158,21 +166,22 @@ async function isEmpty(side: TableSide): Promise<boolean> {
 }
 
 /**
- * Runs statements as one transaction on one connection: a stop request rolls it back (nothing
+ * Runs statements (made as it goes) as one transaction on one connection: a stop request rolls it back (nothing
  * half-applied), so does an error (then rethrown). The connection is discarded after a failure so
  * that no session setting changed inside the transaction outlives it.
  */
-async function executeAtomically(target: TableSide, statements: readonly string[], stopRequested?: () => boolean): Promise<boolean> {
+async function executeAtomically(target: TableSide, statements: AsyncIterable<string>, stopRequested?: () => boolean, onRun?: (sql: string) => void): Promise<boolean> {
   const connection = await target.pool.getConnection();
   try {
     await connection.query('START TRANSACTION');
-    for (const sql of statements) {
+    for await (const sql of statements) {
       if (stopRequested?.() === true) {
         await connection.query('ROLLBACK');
         connection.destroy();
         return false;
       }
       await connection.query(sql);
+      onRun?.(sql);
     }
     await connection.query('COMMIT');
     connection.release();
