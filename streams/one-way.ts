@@ -65,6 +65,12 @@ const QUEUE_LOW_BYTES = 2 << 20;
 const RESUME_SAVE_MS = 2_000;
 
 export async function runOneWay(options: OneWayOptions): Promise<void> {
+  // A purged restart point with --resnapshot-on-purge ends a run (its timers, scheduled passes,
+  // pools and stream lock all released) and starts the next one from a new snapshot.
+  while ((await runOnce(options)) === 'resnapshot');
+}
+
+async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'> {
   const { config, logger } = options;
   if (config.source === undefined || config.target === undefined) {
     throw new ScscError('URL_MISSING', `${config.source === undefined ? '--source' : '--target'} is required (or SCSC_SOURCE_URL / SCSC_TARGET_URL)`);
@@ -156,6 +162,7 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
     };
 
     let lastSavedKey = positionKey(from);
+    let saving: Promise<void> = Promise.resolve();
     const saveResume = async (): Promise<void> => {
       const current = watermark.current();
       const key = positionKey(current);
@@ -165,12 +172,14 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
       options.metrics?.checkpoint(current.file, current.offset);
     };
     const timer = setInterval(() => {
-      saveResume().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'saving the restart point failed; retried shortly'));
+      saving = saveResume().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'saving the restart point failed; retried shortly'));
       options.onStats?.(stats.figures(watermark.current()));
     }, RESUME_SAVE_MS);
 
+    // Scheduled passes end with this run: on stop, and on an error or a re-snapshot too.
+    const runEnded = new AbortController();
     const reconciling = config.reconcileEvery === undefined ? undefined : runScheduledReconcile({
-      config, everyMs: config.reconcileEvery, repair: options.repair === true, source: sourcePool, logger, stop: options.stop,
+      config, everyMs: config.reconcileEvery, repair: options.repair === true, source: sourcePool, logger, stop: AbortSignal.any([options.stop, runEnded.signal]),
       tables: () => schemas.all().map((t) => t.name).filter(selects),
       applied: () => watermark.current(),
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
@@ -206,19 +215,21 @@ export async function runOneWay(options: OneWayOptions): Promise<void> {
         })).subscribe({ error: reject, complete: resolve });
       });
     } catch (error) {
-      if (isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge) {
-        logger.warn({ err: error.message }, 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)');
-        await checkpoints.forget();
-        await lock.release();
-        return await runOneWay(options);
-      }
-      throw error;
+      if (!(isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge)) throw error;
+      logger.warn({ err: error.message }, 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)');
+      clearInterval(timer);
+      await saving; // a restart point being saved must not land after the checkpoints are forgotten
+      await checkpoints.forget();
+      return 'resnapshot';
     } finally {
       clearInterval(timer);
+      runEnded.abort();
       await reconciling;
     }
+    await saving;
     await saveResume();
     logger.info({ resumeFrom: describePosition(watermark.current()) }, 'replication stopped; every applied batch is checkpointed');
+    return 'stopped';
   } finally {
     await lock?.release();
     await Promise.all([sourcePool.end().catch(() => undefined), targetPool?.end().catch(() => undefined)]);

@@ -42,4 +42,20 @@ describe('scsc replicate --reconcile-every', { skip: servers.skip }, () => {
     }
     assert.equal(await repairing.exited, 0, repairing.output().slice(-3000));
   });
+
+  it('still exits with the error when a batch fails permanently (the passes end with the run)', { timeout: 120_000 }, async () => {
+    const schema = 'CREATE DATABASE rcfail; USE rcfail; CREATE TABLE f (id INT PRIMARY KEY, v INT NOT NULL)';
+    await servers.source.sql(schema);
+    await servers.target.sql(schema);
+    const failing = startCli(['replicate', '--source', servers.source.url('rcfail'), '--target', servers.target.url('rcfail'), '--reconcile-every', '1h', '--log-level', 'info']);
+    try {
+      await waitForOutput(failing, 'streaming from the source binlog');
+      await servers.target.sql('ALTER TABLE f ADD CONSTRAINT small CHECK (v < 100)', 'rcfail');
+      await servers.source.sql('INSERT INTO f VALUES (1, 1000)', 'rcfail'); // the target refuses it, every time
+      assert.equal(await failing.exited, 4, failing.output().slice(-3000));
+    } finally {
+      failing.child.kill('SIGKILL');
+    }
+    assert.match(failing.output(), /error APPLY_FAILED: .*CONSTRAINT .*small/);
+  });
 });
