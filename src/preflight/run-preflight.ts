@@ -69,7 +69,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   for (const server of inspected) findings.push(...serverFindings(server, options.intent));
   const source = inspected.find((s) => s.role === 'source');
   const target = inspected.find((s) => s.role === 'target');
-  if (source !== undefined && target !== undefined) findings.push(...pairFindings(source, target, options.intent));
+  if (source !== undefined && target !== undefined) for (const finding of pairFindings(source, target, options.intent)) findings.push(finding);
 
   findings.sort((a, b) => rank(a.severity) - rank(b.severity));
   return { intent: options.intent, ok: !findings.some((f) => f.severity === 'blocker'), servers, findings };
@@ -158,7 +158,7 @@ function pairFindings(source: Inspected, target: Inspected, intent: Intent): Fin
     });
   }
   if (source.tables !== undefined && target.tables !== undefined) {
-    findings.push(...schemaDiffFindings(diffSchemas(source.tables, target.tables), intent));
+    for (const finding of schemaDiffFindings(diffSchemas(source.tables, target.tables), intent)) findings.push(finding); // one per differing column: can be many
   }
   return findings;
 }

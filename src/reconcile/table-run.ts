@@ -33,6 +33,8 @@ export interface TableRunOptions {
 
 /** Differences held before they are settled (repaired, planned or counted) while the diff goes on. */
 const SETTLE_EVERY_KEYS = 20_000;
+/** Duplicate entry for a UNIQUE key: a slice's rewrite met a value another slice still holds. */
+const ER_DUP_ENTRY = 1062;
 
 export type TableStatus = 'equal' | 'synced' | 'copied' | 'differs' | 'stopped';
 
@@ -63,14 +65,28 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   if (options.bulkCopyWhenEmpty && (await isEmpty(target))) return copyTable(source, target, options, report);
 
   // Differences are settled (counted, and repaired or planned) a slice at a time while the walk goes
-  // on, so memory stays flat however much of the table differs. A table with other unique keys is
-  // rewritten in one transaction at the end instead (two rows may have swapped a UNIQUE value, which
-  // only a rewrite of both in one transaction can apply): its keys are kept until then.
+  // on, so memory stays flat however much of the table differs. A table with other unique keys gets
+  // each slice rewritten in a transaction of its own (delete, then insert: two rows may have swapped
+  // a UNIQUE value); a slice that collides with a value a later slice still holds is rolled back and
+  // kept for one rewrite of all such rows at the end (a dry run plans that one rewrite for all).
   const planOnly = !options.apply && !options.collectSql;
   const atOnce = table.otherUniqueKeys && !planOnly;
   const kept = { missing: [] as RowValue[][], extra: [] as RowValue[][], rewrite: [] as RowValue[][] };
+  const deferredExtra: RowValue[][] = [];
   const statements: string[] = [];
   let completed = true;
+  const rewriteSlice = async (missing: RowValue[][], extra: RowValue[][], rewrite: RowValue[][]): Promise<boolean> => {
+    const ran: string[] = [];
+    try {
+      const done = await executeAtomically(target, rewriteStatements(source, target, options, { extra, rewrite, insert: [...missing, ...rewrite] }), options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
+      if (!done) completed = false;
+      else if (options.collectSql && ran.length > 0) for (const sql of ['START TRANSACTION', ...ran, 'COMMIT']) statements.push(sql);
+      return true;
+    } catch (error) {
+      if ((error as { errno?: number } | undefined)?.errno === ER_DUP_ENTRY) return false;
+      throw error;
+    }
+  };
   const settle = async (found: RowDifferences): Promise<void> => {
     // A key the target has but the source's key lookup finds after all (e.g. 'a' vs 'A' under a
     // case-insensitive collation) is rewritten, never deleted. An integer key matches only itself.
@@ -81,14 +97,21 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     report.extra += extra.length;
     report.changed += rewrite.length;
     if (planOnly) return; // a plain reconcile reports the counts: no rows to fetch, no statements to build
-    const later = atOnce || options.deleteLater !== undefined;
-    for (const key of later ? extra : []) kept.extra.push(key);
+    if (options.stopRequested?.() === true) {
+      completed = false;
+      return;
+    }
+    // With --keep-fk-checks the extra rows of a referenced table go after its children's (sync-run.ts).
+    const removable = options.deleteLater === undefined ? extra : [];
+    for (const key of options.deleteLater === undefined ? [] : extra) deferredExtra.push(key);
     if (atOnce) {
+      if (options.apply && (await rewriteSlice(found.missing, removable, rewrite))) return;
       for (const key of found.missing) kept.missing.push(key);
+      for (const key of removable) kept.extra.push(key);
       for (const key of rewrite) kept.rewrite.push(key);
       return;
     }
-    const repaired = await repairInPlace(source, target, { upsert: [...found.missing, ...rewrite], remove: later ? [] : extra }, options);
+    const repaired = await repairInPlace(source, target, { upsert: [...found.missing, ...rewrite], remove: removable }, options);
     for (const sql of repaired.statements) statements.push(sql);
     if (!repaired.completed) completed = false;
   };
@@ -118,23 +141,17 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     return report;
   }
 
-  const extra = kept.extra;
-  if (options.deleteLater !== undefined && extra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: extra }, options));
-  const removeHere = options.deleteLater === undefined ? extra : [];
-  if (!atOnce) {
-    if (options.collectSql && statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...statements];
-  } else {
-    const rewritten = rewriteStatements(source, target, options, { extra: removeHere, rewrite: kept.rewrite, insert: [...kept.missing, ...kept.rewrite] });
-    if (options.apply) {
-      const ran: string[] = [];
-      completed = await executeAtomically(target, rewritten, options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
-      if (options.collectSql) report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...ran, 'COMMIT'];
-    } else {
-      const planned: string[] = [];
-      for await (const sql of rewritten) planned.push(sql);
-      report.statements = [sessionSettingsSql(options.keepFkChecks === true), 'START TRANSACTION', ...planned, 'COMMIT'];
-    }
+  if (options.deleteLater !== undefined && deferredExtra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: deferredExtra }, options));
+  const settings = sessionSettingsSql(options.keepFkChecks === true);
+  const leftOver = kept.missing.length + kept.extra.length + kept.rewrite.length > 0;
+  if (atOnce && leftOver && completed && options.stopRequested?.() !== true) {
+    const rewritten = rewriteStatements(source, target, options, { extra: kept.extra, rewrite: kept.rewrite, insert: [...kept.missing, ...kept.rewrite] });
+    const ran: string[] = [];
+    if (options.apply) completed = await executeAtomically(target, rewritten, options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
+    else for await (const sql of rewritten) ran.push(sql);
+    if (options.collectSql) for (const sql of ['START TRANSACTION', ...ran, 'COMMIT']) statements.push(sql);
   }
+  if (options.collectSql && statements.length > 0) report.statements = [settings, ...statements];
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
 }

@@ -294,20 +294,26 @@ describe('scsc reconcile / sync on drifted targets', { skip: servers.skip }, () 
     assert.equal((await reconcile('d_print')).code, 0);
   });
 
-  it('repairs a table on which every row differs slice by slice (more differences than one slice holds), unique-key tables too', async () => {
+  it('repairs a table on which every row differs slice by slice (more differences than one slice holds), unique-key tables too (swapped values across slices in one final rewrite)', async () => {
     const schema = `CREATE TABLE every (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(40));
       INSERT INTO every SELECT seq, seq, MD5(seq) FROM seq_1_to_70000;
       CREATE TABLE every_unique (id INT PRIMARY KEY, u INT NOT NULL, UNIQUE KEY u (u));
-      INSERT INTO every_unique SELECT seq, seq FROM seq_1_to_45000;`;
+      INSERT INTO every_unique SELECT seq, seq FROM seq_1_to_45000;
+      CREATE TABLE unique_slices (id INT PRIMARY KEY, u INT NOT NULL, v INT NOT NULL, UNIQUE KEY u (u));
+      INSERT INTO unique_slices SELECT seq, seq, seq FROM seq_1_to_45000;`;
     const drift = `UPDATE every SET a = -a WHERE id > 5000; DELETE FROM every WHERE id <= 5000; INSERT INTO every SELECT seq, 0, 'x' FROM seq_70001_to_75000;
-      UPDATE every_unique SET u = -u; UPDATE every_unique SET u = 45001 - id;`;
+      UPDATE every_unique SET u = -u; UPDATE every_unique SET u = 45001 - id;
+      UPDATE unique_slices SET v = -v; DELETE FROM unique_slices WHERE id % 10 = 0; INSERT INTO unique_slices SELECT seq, seq, 0 FROM seq_45001_to_46000;`;
     await plant('d_every', schema, drift);
     const found = await reconcile('d_every');
     assert.equal(found.code, 1);
-    assert.deepEqual(counts(found.report), { every: [5000, 5000, 65000], every_unique: [0, 0, 45000] });
-    const { code, report } = await sync('d_every');
-    assert.equal(code, 0, JSON.stringify(report.tables));
-    assert.deepEqual(counts(report), { every: [5000, 5000, 65000], every_unique: [0, 0, 45000] });
+    assert.deepEqual(counts(found.report), { every: [5000, 5000, 65000], every_unique: [0, 0, 45000], unique_slices: [4500, 1000, 40500] });
+    const { code, report } = await sync('d_every', '--print-sql');
+    assert.equal(code, 0, JSON.stringify(report.tables.map((t) => ({ ...t, statements: t.statements?.length }))));
+    assert.deepEqual(counts(report), { every: [5000, 5000, 65000], every_unique: [0, 0, 45000], unique_slices: [4500, 1000, 40500] });
+    const transactions = (table: string): number => (report.tables.find((t) => t.table === table)?.statements ?? []).filter((sql) => sql === 'START TRANSACTION').length;
+    assert.ok(transactions('unique_slices') >= 2, `unique_slices rewritten in ${transactions('unique_slices')} transaction(s)`);
+    assert.equal(transactions('every_unique'), 1, 'values swapped across slices: one final rewrite');
     await assertSameData('d_every', 'd_every');
     assert.equal((await reconcile('d_every')).code, 0);
   });
