@@ -54,9 +54,9 @@ export class StreamLock {
         return undefined;
       }
       const holder = Number(rows[0]?.holder);
-      const [who] = await connection.query<RowDataPacket[]>('SELECT USER AS user, HOST AS host, TIME AS seconds FROM information_schema.PROCESSLIST WHERE ID = ?', [holder]).catch(() => [[] as RowDataPacket[]]);
+      const [who] = await connection.query<RowDataPacket[]>('SELECT USER AS user, HOST AS host FROM information_schema.PROCESSLIST WHERE ID = ?', [holder]).catch(() => [[] as RowDataPacket[]]);
       connection.release();
-      const seen = who[0] === undefined ? '' : ` (${String(who[0].user)}@${String(who[0].host)}, connected ${String(who[0].seconds)} s)`;
+      const seen = who[0] === undefined ? '' : ` (${String(who[0].user)}@${String(who[0].host)})`;
       return new ScscError('STREAM_BUSY', `another scsc replicate holds the lock ${this.name} on the target: connection ${holder}${seen}`, {
         details: { lock: this.name, connection: holder },
       });
