@@ -139,11 +139,16 @@ async function runDeferredDeletes(outcome: TableOutcome, run: DeferredDeletes, o
     const status = completed ? outcome.status : 'stopped';
     return statements.length === 0 ? { ...outcome, status } : { ...outcome, status, deferredStatements: [sessionSettingsSql(true), ...statements] };
   } catch (error) {
-    const failure = error instanceof ScscError ? error : classifyMysqlError(error, 'server');
-    const serverMessage = (error as { sqlMessage?: string } | undefined)?.sqlMessage;
-    const reason = failure.code === 'SQL_FAILED' && serverMessage !== undefined ? serverMessage : failure.message;
-    return { table: outcome.table, status: 'error', reason: `deleting extra rows: ${reason}${writeDeniedHint(error, options)}`, error: failure.code };
+    return failedTable(outcome.table, error, options, 'deleting extra rows: ');
   }
+}
+
+/** A table's failure as its outcome. The outcome already names the table: a server's own message reads best on its own. */
+function failedTable(table: string, error: unknown, options: SyncRunOptions, doing = ''): TableOutcome {
+  const failure = error instanceof ScscError ? error : classifyMysqlError(error, 'server');
+  const serverMessage = (error as { sqlMessage?: string } | undefined)?.sqlMessage;
+  const reason = failure.code === 'SQL_FAILED' && serverMessage !== undefined ? serverMessage : failure.message;
+  return { table, status: 'error', reason: `${doing}${reason}${writeDeniedHint(error, options)}`, error: failure.code };
 }
 
 async function runOne(schema: TableSchema, existing: TableSchema | undefined, context: RunContext, deleteLater?: (run: DeferredDeletes) => void): Promise<TableOutcome> {
@@ -176,11 +181,7 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
       ...(deleteLater === undefined ? {} : { deleteLater }),
     });
   } catch (error) {
-    // The outcome already names the table: a server's own message reads best on its own.
-    const failure = error instanceof ScscError ? error : classifyMysqlError(error, 'server');
-    const serverMessage = (error as { sqlMessage?: string } | undefined)?.sqlMessage;
-    const reason = failure.code === 'SQL_FAILED' && serverMessage !== undefined ? serverMessage : failure.message;
-    return { table: schema.name, status: 'error', reason: `${reason}${writeDeniedHint(error, options)}`, error: failure.code };
+    return failedTable(schema.name, error, options);
   }
 }
 

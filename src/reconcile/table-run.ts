@@ -75,12 +75,18 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   const deferredExtra: RowValue[][] = [];
   const statements: string[] = [];
   let completed = true;
-  const rewriteSlice = async (missing: RowValue[][], extra: RowValue[][], rewrite: RowValue[][]): Promise<boolean> => {
+  /** Rewrites rows in one target transaction (planned only, in a dry run). */
+  const rewriteAtomically = async (rows: { missing: RowValue[][]; extra: RowValue[][]; rewrite: RowValue[][] }): Promise<void> => {
+    const planned = rewriteStatements(source, target, options, { extra: rows.extra, rewrite: rows.rewrite, insert: [...rows.missing, ...rows.rewrite] });
     const ran: string[] = [];
+    if (!options.apply) for await (const sql of planned) ran.push(sql);
+    else if (!(await executeAtomically(target, planned, options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined))) completed = false;
+    if (options.collectSql && completed && ran.length > 0) for (const sql of ['START TRANSACTION', ...ran, 'COMMIT']) statements.push(sql);
+  };
+  /** A slice in a transaction of its own; false when it met a UNIQUE value a later slice still holds (rolled back). */
+  const rewriteSlice = async (rows: { missing: RowValue[][]; extra: RowValue[][]; rewrite: RowValue[][] }): Promise<boolean> => {
     try {
-      const done = await executeAtomically(target, rewriteStatements(source, target, options, { extra, rewrite, insert: [...missing, ...rewrite] }), options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
-      if (!done) completed = false;
-      else if (options.collectSql && ran.length > 0) for (const sql of ['START TRANSACTION', ...ran, 'COMMIT']) statements.push(sql);
+      await rewriteAtomically(rows);
       return true;
     } catch (error) {
       if ((error as { errno?: number } | undefined)?.errno === ER_DUP_ENTRY) return false;
@@ -105,7 +111,7 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
     const removable = options.deleteLater === undefined ? extra : [];
     for (const key of options.deleteLater === undefined ? [] : extra) deferredExtra.push(key);
     if (atOnce) {
-      if (options.apply && (await rewriteSlice(found.missing, removable, rewrite))) return;
+      if (options.apply && (await rewriteSlice({ missing: found.missing, extra: removable, rewrite }))) return;
       for (const key of found.missing) kept.missing.push(key);
       for (const key of removable) kept.extra.push(key);
       for (const key of rewrite) kept.rewrite.push(key);
@@ -142,16 +148,9 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   }
 
   if (options.deleteLater !== undefined && deferredExtra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: deferredExtra }, options));
-  const settings = sessionSettingsSql(options.keepFkChecks === true);
   const leftOver = kept.missing.length + kept.extra.length + kept.rewrite.length > 0;
-  if (atOnce && leftOver && completed && options.stopRequested?.() !== true) {
-    const rewritten = rewriteStatements(source, target, options, { extra: kept.extra, rewrite: kept.rewrite, insert: [...kept.missing, ...kept.rewrite] });
-    const ran: string[] = [];
-    if (options.apply) completed = await executeAtomically(target, rewritten, options.stopRequested, options.collectSql ? (sql) => ran.push(sql) : undefined);
-    else for await (const sql of rewritten) ran.push(sql);
-    if (options.collectSql) for (const sql of ['START TRANSACTION', ...ran, 'COMMIT']) statements.push(sql);
-  }
-  if (options.collectSql && statements.length > 0) report.statements = [settings, ...statements];
+  if (atOnce && leftOver && completed && options.stopRequested?.() !== true) await rewriteAtomically(kept);
+  if (options.collectSql && statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...statements];
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
 }
