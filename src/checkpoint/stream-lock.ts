@@ -6,6 +6,8 @@ import type { Logger } from '../observability/logger.js';
 /** MySQL refuses user lock names longer than this. */
 const LOCK_NAME_LIMIT = 64;
 const CHECK_EVERY_MS = 5_000;
+/** How long GET_LOCK waits: the server may not yet have seen a just-killed predecessor's connection close. */
+const WAIT_SECONDS = 2;
 
 /**
  * One `scsc replicate` per stream and target database: a named lock (GET_LOCK) held by a connection
@@ -48,7 +50,7 @@ export class StreamLock {
   private async take(): Promise<ScscError | undefined> {
     const connection = await this.pool.getConnection();
     try {
-      const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS got, IS_USED_LOCK(?) AS holder', [this.name, this.name]);
+      const [rows] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got, IS_USED_LOCK(?) AS holder', [this.name, WAIT_SECONDS, this.name]);
       if (Number(rows[0]?.got) === 1) {
         this.connection = connection;
         return undefined;
