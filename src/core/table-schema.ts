@@ -64,3 +64,10 @@ export function rowIdentityKey(table: TableSchema): { kind: 'primary' | 'unique'
   const usable = table.uniqueKeys.find((key) => key.columns.every((name) => byName.get(name)?.nullable === false));
   return usable === undefined ? undefined : { kind: 'unique', name: usable.name, columns: usable.columns };
 }
+
+/** The tables of `names` (same database, itself excepted) that `table` references by FK. */
+export function fkParentsAmong(table: TableSchema, names: ReadonlySet<string>): Set<string> {
+  return new Set(table.foreignKeys
+    .filter((fk) => fk.referencedDatabase === table.database && fk.referencedTable !== table.name && names.has(fk.referencedTable))
+    .map((fk) => fk.referencedTable));
+}

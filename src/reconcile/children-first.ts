@@ -1,4 +1,4 @@
-import type { TableSchema } from '../core/table-schema.js';
+import { fkParentsAmong, type TableSchema } from '../core/table-schema.js';
 
 /**
  * The tables ordered so that each comes after every table that references it by FK (among
@@ -8,13 +8,7 @@ import type { TableSchema } from '../core/table-schema.js';
 export function childrenFirst(tables: readonly TableSchema[]): TableSchema[] {
   const names = new Set(tables.map((t) => t.name));
   const referencedBy = new Map<string, Set<string>>(tables.map((t) => [t.name, new Set<string>()]));
-  for (const child of tables) {
-    for (const fk of child.foreignKeys) {
-      if (fk.referencedDatabase === child.database && fk.referencedTable !== child.name && names.has(fk.referencedTable)) {
-        referencedBy.get(fk.referencedTable)?.add(child.name);
-      }
-    }
-  }
+  for (const child of tables) for (const parent of fkParentsAmong(child, names)) referencedBy.get(parent)?.add(child.name);
   const ordered: TableSchema[] = [];
   const placed = new Set<string>();
   while (ordered.length < tables.length) {
@@ -30,5 +24,6 @@ export function childrenFirst(tables: readonly TableSchema[]): TableSchema[] {
 
 /** Whether another table among `tables` references `table` by FK. */
 export function isReferenced(table: TableSchema, tables: readonly TableSchema[]): boolean {
-  return tables.some((child) => child.name !== table.name && child.foreignKeys.some((fk) => fk.referencedDatabase === child.database && fk.referencedTable === table.name));
+  const names = new Set([table.name]);
+  return tables.some((child) => fkParentsAmong(child, names).has(table.name));
 }

@@ -1,4 +1,4 @@
-import type { TableSchema } from '../core/table-schema.js';
+import { fkParentsAmong, type TableSchema } from '../core/table-schema.js';
 
 /**
  * Like mapWithLimit, but a table starts only after every table it references by FK (among `tables`)
@@ -8,9 +8,7 @@ import type { TableSchema } from '../core/table-schema.js';
  */
 export async function mapParentsFirst<R>(tables: readonly TableSchema[], limit: number, task: (table: TableSchema) => Promise<R>): Promise<R[]> {
   const names = new Set(tables.map((t) => t.name));
-  const waitsFor = tables.map((t) => new Set(t.foreignKeys
-    .filter((fk) => fk.referencedDatabase === t.database && fk.referencedTable !== t.name && names.has(fk.referencedTable))
-    .map((fk) => fk.referencedTable)));
+  const waitsFor = tables.map((t) => fkParentsAmong(t, names));
   const results = new Array<R>(tables.length);
   const started = new Array<boolean>(tables.length).fill(false);
   const finished = new Set<string>();

@@ -72,6 +72,7 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
     const r = root(name);
     members.set(r, [...(members.get(r) ?? []), name]);
   }
+  const referencedColumns = new Map([...updateReferenced].map(([table, columns]) => [table, [...columns]]));
   const lanes = new Map<string, string>();
   for (const names of members.values()) {
     const sorted = [...names].sort();
@@ -81,7 +82,7 @@ export function fkCascadePlan(tables: readonly TableSchema[]): FkCascadePlan {
   }
   return {
     cascadingParents: parents,
-    cascadingColumns: (table) => [...(updateReferenced.get(table) ?? [])],
+    cascadingColumns: (table) => referencedColumns.get(table) ?? [],
     laneOf: (table) => lanes.get(table),
   };
 }

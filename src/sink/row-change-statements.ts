@@ -1,5 +1,6 @@
 import type { ChangeEvent, RowImage } from '../core/change-event.js';
 import { keyString, type RowValue } from '../core/row-value.js';
+import type { ColumnSchema } from '../core/table-schema.js';
 import { sqlLiteral } from '../mysql/sql-literal.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { keyInSql } from '../reconcile/key-range.js';
@@ -30,7 +31,7 @@ type Write =
   | { kind: 'upsert'; key: RowValue[]; image: RowImage; checks: boolean }
   | { kind: 'delete'; key: RowValue[]; checks: boolean }
   | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean }
-  | { kind: 'referenced'; key: RowValue[]; set: Array<[string, RowValue]>; checks: boolean };
+  | { kind: 'referenced'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean };
 
 /**
  * The SQL that applies one table's row changes (in source order) to the target: multi-row upserts
@@ -78,19 +79,21 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
 }
 
 /** Referenced columns the change sets to a new value (in a MINIMAL after image: the ones present). */
-function changedReferenced(table: TargetTable, columns: readonly string[], before: RowImage | undefined, after: RowImage): Array<[string, RowValue]> {
-  const set: Array<[string, RowValue]> = [];
+function changedReferenced(table: TargetTable, columns: readonly string[], before: RowImage | undefined, after: RowImage): Array<[ColumnSchema, RowValue]> {
+  const set: Array<[ColumnSchema, RowValue]> = [];
   const keys = new Set(table.keyColumns.map((c) => c.name.toLowerCase()));
   for (const name of columns) {
-    if (keys.has(name.toLowerCase()) || !table.writable.has(name.toLowerCase())) continue; // key changes: see rekey
+    const column = table.writable.get(name.toLowerCase());
+    if (column === undefined || keys.has(name.toLowerCase())) continue; // key changes: see rekey
     const value = valueIn(after, name);
     if (value === undefined) continue;
     const old = before === undefined ? undefined : valueIn(before, name);
-    if (old === undefined || !sameValue(old, value)) set.push([name, value]);
+    if (old === undefined || !sameValue(old, value)) set.push([column, value]);
   }
   return set;
 }
 
+/** A column's value in an image (undefined when absent), by exact name, else case-insensitively. */
 function valueIn(image: RowImage, name: string): RowValue | undefined {
   if (name in image) return image[name];
   const lower = name.toLowerCase();
@@ -109,14 +112,9 @@ function fkChecksSql(on: boolean): string {
 }
 
 function keyOf(table: TargetTable, image: RowImage): RowValue[] {
-  return table.keyColumns.map((c) => image[c.name] ?? findCaseInsensitive(image, c.name));
+  return table.keyColumns.map((c) => valueIn(image, c.name) ?? null);
 }
 
-function findCaseInsensitive(image: RowImage, name: string): RowValue {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(image)) if (key.toLowerCase() === lower) return value;
-  return null;
-}
 
 function lastWritePerKey(writes: readonly Write[]): Write[] {
   const last = new Map<string, Write>();
@@ -164,11 +162,8 @@ function rekey(table: TargetTable, write: { key: RowValue[]; newKey: RowValue[] 
 }
 
 /** A change of columns child FKs reference: the target's ON UPDATE rules carry it to the child rows. */
-function setReferenced(table: TargetTable, write: { key: RowValue[]; set: Array<[string, RowValue]> }): string {
-  const set = write.set.map(([name, value]) => {
-    const column = table.writable.get(name.toLowerCase());
-    return column === undefined ? '' : `${quoteIdentifier(column.name)} = ${sqlLiteral(column, value)}`;
-  });
+function setReferenced(table: TargetTable, write: { key: RowValue[]; set: Array<[ColumnSchema, RowValue]> }): string {
+  const set = write.set.map(([column, value]) => `${quoteIdentifier(column.name)} = ${sqlLiteral(column, value)}`);
   return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
 }
 
@@ -203,7 +198,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
   let bytes = fixed;
   for (const { image } of writes) {
-    const tuple = `(${columns.map((c) => sqlLiteral(c, image[c.name] ?? findCaseInsensitive(image, c.name))).join(', ')})`;
+    const tuple = `(${columns.map((c) => sqlLiteral(c, valueIn(image, c.name) ?? null)).join(', ')})`;
     const size = Buffer.byteLength(tuple) + 2;
     if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + size > limits.bytes)) {
       statements.push(head + tuples.join(', ') + tail);
