@@ -51,9 +51,12 @@ export async function splitKeys(side: TableSide, range: KeyRange, count: number,
   return result.map((row) => keyOf(side, row));
 }
 
-/** The key `size` rows after `after` in key order: the inclusive end of the next chunk. */
-export async function nextChunkEnd(side: TableSide, after: readonly RowValue[] | undefined, size: number): Promise<RowValue[] | undefined> {
-  const result = await rows(side, `SELECT ${side.sql.keySelect} FROM ${side.from} WHERE ${keyRangeSql(side.keyColumns, after === undefined ? {} : { after })}
+/**
+ * The key `size` rows into `within` in key order (its first row counts as 1): the inclusive end of
+ * the next chunk, or undefined when `within` holds fewer rows.
+ */
+export async function nextChunkEnd(side: TableSide, within: KeyRange, size: number): Promise<RowValue[] | undefined> {
+  const result = await rows(side, `SELECT ${side.sql.keySelect} FROM ${side.from} WHERE ${keyRangeSql(side.keyColumns, within)}
     ORDER BY ${side.sql.keyList} LIMIT 1 OFFSET ${size - 1}`);
   const row = result[0];
   return row === undefined ? undefined : keyOf(side, row);

@@ -62,11 +62,12 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
   }
 
   const estimate = new DriftEstimate();
-  const compareChunk = async (range: KeyRange): Promise<void> => {
+  const targetCap = TARGET_ROWS_PER_CHUNK * options.chunkRows;
+  const compareChunk = async (range: KeyRange, rechunk: boolean): Promise<void> => {
     const found: RowDifferences = { missing: [], extra: [], changed: [] };
     let counts: RowCounts | undefined;
     if (estimate.planChunk() === 'rows') {
-      counts = await compareRows(source, target, (side) => keyRangeSql(side.keyColumns, range), found, 4 * options.chunkRows);
+      counts = await compareRows(source, target, (side) => keyRangeSql(side.keyColumns, range), found, targetCap);
       if (counts !== undefined) {
         stats.chunksRowByRow++;
         stats.rowsCompared += counts.sourceRows + counts.targetRows;
@@ -74,6 +75,10 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     }
     if (counts === undefined) {
       const [onSource, onTarget] = await Promise.all([hashRange(source, range), hashRange(target, range)]);
+      // Chunks end at source keys, so rows only the target holds can crowd one (past the source's last
+      // key, a range deleted on the source): such a chunk is walked again in chunks of the target's
+      // keys, and no comparison or list of differences grows with them.
+      if (rechunk && onTarget.count > targetCap) return walkChunks(target, range, false);
       counts = { sourceRows: onSource.count, targetRows: onTarget.count };
       const bisection: Bisection = { source, target, leafRows: options.leafRows, fanout: options.fanout, parallel: options.parallel ?? 1, stats, into: found };
       if (!sameHash(onSource, onTarget)) await bisect(bisection, range, onSource, onTarget, estimate.density);
@@ -84,24 +89,32 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     await options.afterChunk?.(differences);
   };
 
-  let after: RowValue[] | undefined;
-  let nextEnd = nextChunkEnd(source, undefined, options.chunkRows);
-  for (;;) {
-    const upTo = await nextEnd;
-    const range: KeyRange = { ...(after === undefined ? {} : { after }), ...(upTo === undefined ? {} : { upTo }) };
-    if (upTo !== undefined) {
-      nextEnd = nextChunkEnd(source, upTo, options.chunkRows);
-      nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
+  /** Compares `within` chunk by chunk, each ending `chunkRows` rows of `driver` after the one before. */
+  const walkChunks = async (driver: TableSide, within: KeyRange, rechunk: boolean): Promise<void> => {
+    const rest = (after: readonly RowValue[] | undefined): KeyRange => ({ ...(after === undefined ? {} : { after }), ...(within.upTo === undefined ? {} : { upTo: within.upTo }) });
+    let after = within.after;
+    let nextEnd = nextChunkEnd(driver, rest(after), options.chunkRows);
+    for (;;) {
+      const end = await nextEnd;
+      const range: KeyRange = end === undefined ? rest(after) : { ...(after === undefined ? {} : { after }), upTo: end };
+      if (end !== undefined) {
+        nextEnd = nextChunkEnd(driver, rest(end), options.chunkRows);
+        nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
+      }
+      if (options.stopRequested?.() === true) return;
+      await compareChunk(range, rechunk);
+      if (end === undefined) return;
+      after = end;
     }
-    if (options.stopRequested?.() === true) break;
-    await compareChunk(range);
-    if (upTo === undefined) break;
-    after = upTo;
-  }
+  };
+
+  await walkChunks(source, {}, true);
   return { differences, stats };
 }
 
 const CHUNKS_IN_FLIGHT = 2;
+/** A chunk holding more target rows than this many chunks' worth is walked again by the target's keys. */
+const TARGET_ROWS_PER_CHUNK = 4;
 
 interface IntegerChunks {
   chunks: IntSpan[];

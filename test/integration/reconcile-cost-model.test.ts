@@ -147,4 +147,18 @@ describe('diff cost model: dense, sparse and regional drift, integer key edges',
       INSERT INTO t SELECT seq, 'zz', 0 FROM seq_0_to_14999 WHERE seq % 3 = 0;`);
     await findAndRepair('c_composite', { t: 2 });
   });
+
+  it('rows only the target holds, crowded between two source keys, are walked in chunks of the target keys', async () => {
+    // Chunks end every 20,000 source keys; 100,000 target-only keys sit inside the first chunk and
+    // 100,000 past the source's last key, in the open-ended last chunk.
+    await plant('c_crowded', `CREATE TABLE t (k VARCHAR(12) NOT NULL PRIMARY KEY, v INT NOT NULL);
+      INSERT INTO t SELECT CONCAT('a', LPAD(seq, 6, '0')), seq FROM seq_1_to_15000;
+      INSERT INTO t SELECT CONCAT('c', LPAD(seq, 6, '0')), seq FROM seq_1_to_15000;`,
+    `INSERT INTO t SELECT CONCAT('b', LPAD(seq, 6, '0')), seq FROM seq_1_to_100000;
+      INSERT INTO t SELECT CONCAT('z', LPAD(seq, 6, '0')), seq FROM seq_1_to_100000;
+      UPDATE t SET v = -v WHERE k IN ('a000007', 'c014999'); DELETE FROM t WHERE k = 'c000500';`);
+    const { t } = await findAndRepair('c_crowded');
+    // Walked by source keys alone the table is two chunks, each holding over 100,000 target rows.
+    assert.ok((t?.chunks ?? 0) >= 230_000 / 20_000, `${t?.chunks} chunks for 230,000 target rows`);
+  });
 });
