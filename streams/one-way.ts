@@ -203,7 +203,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
           isBarrier: (event) => event.kind === 'ddl',
           maxRows: Math.max(config.batchSize, 1),
           maxBytes: 8 << 20,
-          ...(config.consistency === 'transaction' ? { endsBatch: (event: ChangeEvent) => event.kind === 'commit' } : {}),
+          ...(config.consistency === 'transaction' ? { endsBatch: (event: ChangeEvent) => event.kind === 'commit', maxTransactionBytes: config.maxTransactionMib * 2 ** 20 } : {}),
           apply,
           highWaterBytes: QUEUE_HIGH_BYTES,
           lowWaterBytes: QUEUE_LOW_BYTES,

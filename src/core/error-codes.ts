@@ -95,6 +95,11 @@ export const ERROR_CODES = {
     cause: 'Another scsc replicate is already applying the same stream (source database) to this target database: two would re-apply each other\'s changes and take turns on the source binlog.',
     fix: 'Stop the other process first (the message names its connection on the target), or replicate into another target database.',
   },
+  TRANSACTION_TOO_LARGE: {
+    exit: 4,
+    cause: 'With --consistency transaction a source transaction is held in memory until its commit arrives; this one holds more row changes than --max-transaction-mib allows (left alone it would exhaust memory, and again after every restart).',
+    fix: 'Raise --max-transaction-mib if the machine has the memory (changes held in memory take several times their row bytes), or replicate with --consistency table, which streams transactions of any size.',
+  },
   APPLY_FAILED: {
     exit: 4,
     cause: 'The target refused a batch for a reason that retrying does not cure (a missing column or table, a type or constraint the row does not fit, a missing privilege).',

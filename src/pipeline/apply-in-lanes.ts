@@ -1,5 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { ChangeEvent } from '../core/change-event.js';
+import { describePosition } from '../core/position.js';
+import { ScscError } from '../core/scsc-error.js';
 
 export interface LaneBatch {
   lane: string;
@@ -18,6 +20,11 @@ export interface ApplyInLanesOptions {
   maxBytes: number;
   /** In transaction mode a batch ends only after a commit, so no source transaction is split. */
   endsBatch?: (event: ChangeEvent) => boolean;
+  /**
+   * Transaction mode: the most bytes of changes one source transaction may queue before its commit
+   * arrives (the reader cannot pause inside it); past it the stream fails with TRANSACTION_TOO_LARGE.
+   */
+  maxTransactionBytes?: number;
   apply: (batch: LaneBatch) => Promise<void>;
   /** Backpressure: called when queued bytes cross the high mark, and again below the low mark. */
   highWaterBytes: number;
@@ -37,6 +44,8 @@ interface Lane {
   busy: boolean;
   /** Transaction mode: the queue length just after its last transaction end (0: none queued yet). */
   safeEnd: number;
+  /** Transaction mode: bytes queued since the last transaction end. */
+  openBytes: number;
 }
 
 /**
@@ -119,11 +128,20 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       const name = options.laneOf(event);
       let lane = lanes.get(name);
       if (lane === undefined) {
-        lane = { queue: [], busy: false, safeEnd: 0 };
+        lane = { queue: [], busy: false, safeEnd: 0, openBytes: 0 };
         lanes.set(name, lane);
       }
       lane.queue.push(event);
-      if (options.endsBatch?.(event) === true) lane.safeEnd = lane.queue.length;
+      if (options.endsBatch?.(event) === true) {
+        lane.safeEnd = lane.queue.length;
+        lane.openBytes = 0;
+      } else if (options.endsBatch !== undefined) {
+        lane.openBytes += event.bytes;
+        if (lane.openBytes > (options.maxTransactionBytes ?? Number.POSITIVE_INFINITY)) {
+          fail(transactionTooLarge(event, options.maxTransactionBytes ?? 0));
+          return;
+        }
+      }
       pump(name, lane);
     };
 
@@ -159,6 +177,14 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       closed = true;
       subscription.unsubscribe();
     };
+  });
+}
+
+function transactionTooLarge(event: ChangeEvent, limit: number): ScscError {
+  const mib = Math.round(limit / 2 ** 20);
+  return new ScscError('TRANSACTION_TOO_LARGE', `the source transaction starting at ${describePosition(event.resumeFrom)} holds more than ${mib} MiB of row changes, `
+    + 'and --consistency transaction keeps a transaction in memory until its commit arrives', {
+    fix: `raise --max-transaction-mib above ${mib} if this machine has the memory (changes held in memory take several times their row bytes), or replicate with --consistency table, which streams transactions of any size`,
   });
 }
 

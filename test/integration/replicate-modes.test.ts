@@ -70,6 +70,24 @@ describe('scsc replicate --consistency transaction', { skip: servers.skip }, () 
     }
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
   });
+
+  it('stops with TRANSACTION_TOO_LARGE, nothing of it applied, when a transaction outgrows --max-transaction-mib', { timeout: 60_000 }, async () => {
+    const schema = 'CREATE DATABASE txcap; USE txcap; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(100) NOT NULL)';
+    await servers.source.sql(schema);
+    await servers.target.sql(schema);
+    const cli = startCli(['replicate', '--source', servers.source.url('txcap'), '--target', servers.target.url('txcap'), '--consistency', 'transaction', '--max-transaction-mib', '1', '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      // About 20,000 changes of some 350 bytes each: 7 MB held before the commit.
+      await servers.source.sql(`INSERT INTO t VALUES (0, 'before'); START TRANSACTION; INSERT INTO t SELECT seq, REPEAT('x', 100) FROM seq_1_to_20000; COMMIT`, 'txcap');
+      assert.equal(await cli.exited, 4, cli.output().slice(-3000));
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.match(cli.output(), /error TRANSACTION_TOO_LARGE: the source transaction starting at \S+ .*holds more than 1 MiB.*fix: raise --max-transaction-mib/);
+    const rows = (await servers.target.sql('SELECT id FROM txcap.t')) as Array<{ id: number }>;
+    assert.deepEqual(rows.map((r) => Number(r.id)), [0], 'the change before the transaction is applied, none of the transaction');
+  });
 });
 
 describe('scsc replicate after the source purged its restart point', { skip: servers.skip }, () => {

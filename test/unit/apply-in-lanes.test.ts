@@ -238,6 +238,21 @@ describe('applyInLanes: transaction mode (endsBatch)', () => {
     h.push(change('r1'), change('r2'));
     assert.deepEqual(h.signals, ['pause@2', 'resume@2']);
   });
+
+  it('fails with TRANSACTION_TOO_LARGE once one transaction holds more than maxTransactionBytes before its commit', async () => {
+    const h = harness({ ...transactions, maxTransactionBytes: 350 });
+    // Committed transactions add up past the limit, but none alone: no error.
+    h.push(change('r1'), change('r2'), commit('c1'), change('r3'), change('r4'), commit('c2'), change('r5'), change('r6'), change('r7'));
+    await settle();
+    assert.equal(h.state.error, undefined);
+    h.push(change('r8'));
+    const error = h.state.error as { code?: string; message?: string; fix?: string } | undefined;
+    assert.equal(error?.code, 'TRANSACTION_TOO_LARGE');
+    assert.match(error?.message ?? '', /starting at binlog\.000001:100/);
+    assert.match(error?.fix ?? '', /--max-transaction-mib/);
+    h.push(commit('c3'));
+    assert.deepEqual(h.started(), ['all:r1,r2,c1'], 'nothing of the oversized transaction is applied');
+  });
 });
 
 describe('applyInLanes: errors and completion', () => {
