@@ -44,7 +44,7 @@ export async function runEngine(request: EngineRequest): Promise<SyncRunReport> 
         onTableProgress: (table, rows) => progress.advance(table, rows),
         onTableDone: (outcome) => {
           progress.finish(outcome.table);
-          const { statements: _statements, ...fields } = outcome as typeof outcome & { statements?: string[] };
+          const { statements: _statements, deferredStatements: _deferred, ...fields } = outcome as typeof outcome & { statements?: unknown; deferredStatements?: unknown };
           if (outcome.status === 'error') logger.error(fields, 'table failed');
           // The summary table reports every table; per-table lines would also break the progress bars.
           else logger.debug(fields, 'table done');

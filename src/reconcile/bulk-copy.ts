@@ -2,6 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { sessionSettingsSql } from '../mysql/session-pool.js';
 import { copyByInsert, copyByInsertBlocks } from './copy-by-insert.js';
 import { copyByLoadData } from './copy-by-load-data.js';
+import { SqlSpool } from './sql-spool.js';
 import type { TableReport, TableRunOptions } from './table-run.js';
 import type { TableSide } from './table-side.js';
 
@@ -23,12 +24,12 @@ export async function copyTable(source: TableSide, target: TableSide, options: T
     return report;
   }
   if (options.collectSql) {
+    report.statements = new SqlSpool(sessionSettingsSql(options.keepFkChecks === true));
     await copyByInsert(source, target, options, report);
   } else if (!(await copyByLoadData(source, target, options, report))) {
     warnRefusedOnce(target.pool);
     await copyByInsertBlocks(source, target, options, report);
   }
-  if (options.collectSql && report.statements.length > 0) report.statements.unshift(sessionSettingsSql(options.keepFkChecks === true));
   report.status = options.stopRequested?.() === true ? 'stopped' : options.apply ? 'copied' : report.missing === 0 ? 'equal' : 'differs';
   return report;
 }

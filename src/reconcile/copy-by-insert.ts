@@ -52,7 +52,7 @@ export async function copyByInsert(
     for await (const page of readTuplePages(reader, range, Math.max(options.batch.rows, 2000))) {
       if (options.stopRequested?.() === true || failure !== undefined) break;
       const statements = insertTupleStatements(target, page, options.batch);
-      if (options.collectSql) report.statements.push(...statements);
+      if (options.collectSql) for (const sql of statements) report.statements.push(sql);
       if (options.apply) for (const sql of statements) await write(sql);
       report.sourceRows += page.length;
       report.missing += page.length;

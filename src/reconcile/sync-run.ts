@@ -13,6 +13,7 @@ import { mapWithLimit } from './async-pool.js';
 import { rowHashForm } from './canonical-row-sql.js';
 import { childrenFirst, isReferenced } from './children-first.js';
 import { mapParentsFirst } from './map-parents-first.js';
+import { SqlSpool } from './sql-spool.js';
 import { DEFAULT_DIFF_OPTIONS, type DiffOptions } from './table-differ.js';
 import { pairTables } from './table-pairing.js';
 import { runTable, type TableReport } from './table-run.js';
@@ -137,7 +138,10 @@ async function runDeferredDeletes(outcome: TableOutcome, run: DeferredDeletes, o
   try {
     const { statements, completed } = await run();
     const status = completed ? outcome.status : 'stopped';
-    return statements.length === 0 ? { ...outcome, status } : { ...outcome, status, deferredStatements: [sessionSettingsSql(true), ...statements] };
+    if (statements.length === 0) return { ...outcome, status };
+    const deferredStatements = new SqlSpool(sessionSettingsSql(true));
+    for (const sql of statements) deferredStatements.push(sql);
+    return { ...outcome, status, deferredStatements };
   } catch (error) {
     return failedTable(outcome.table, error, options, 'deleting extra rows: ');
   }

@@ -7,6 +7,7 @@ import { existingKeys, fetchTuplesByKeys } from './row-fetcher.js';
 import { copyTable } from './bulk-copy.js';
 import { singleIntegerKey } from './leaf-compare.js';
 import { differenceCount, type RowDifferences } from './diff-result.js';
+import { SqlSpool } from './sql-spool.js';
 import { diffTable, type DiffOptions } from './table-differ.js';
 import type { PairedTable } from './table-pairing.js';
 import type { TableSide } from './table-side.js';
@@ -47,9 +48,10 @@ export interface TableReport {
   missing: number;
   extra: number;
   changed: number;
-  statements: string[];
+  /** With --print-sql: the statements, session settings first. */
+  statements: SqlSpool;
   /** With --keep-fk-checks: the deletes of extra rows, run after every table's `statements`, children's first. */
-  deferredStatements?: string[];
+  deferredStatements?: SqlSpool;
   chunks: number;
   chunksDiffering: number;
   rowsCompared: number;
@@ -60,7 +62,7 @@ export interface TableReport {
 export async function runTable(source: TableSide, target: TableSide, table: PairedTable, options: TableRunOptions): Promise<TableReport> {
   const report: TableReport = {
     table: table.name, status: 'equal', method: 'diff', sourceRows: 0, targetRows: 0, missing: 0, extra: 0, changed: 0,
-    statements: [], chunks: 0, chunksDiffering: 0, rowsCompared: 0, chunksRowByRow: 0,
+    statements: new SqlSpool(), chunks: 0, chunksDiffering: 0, rowsCompared: 0, chunksRowByRow: 0,
   };
   if (options.bulkCopyWhenEmpty && (await isEmpty(target))) return copyTable(source, target, options, report);
 
@@ -73,7 +75,7 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   const atOnce = table.otherUniqueKeys && !planOnly;
   const kept = { missing: [] as RowValue[][], extra: [] as RowValue[][], rewrite: [] as RowValue[][] };
   const deferredExtra: RowValue[][] = [];
-  const statements: string[] = [];
+  const statements = new SqlSpool(sessionSettingsSql(options.keepFkChecks === true));
   let completed = true;
   /** Rewrites rows in one target transaction (planned only, in a dry run). */
   const rewriteAtomically = async (rows: { missing: RowValue[][]; extra: RowValue[][]; rewrite: RowValue[][] }): Promise<void> => {
@@ -150,7 +152,7 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   if (options.deleteLater !== undefined && deferredExtra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: deferredExtra }, options));
   const leftOver = kept.missing.length + kept.extra.length + kept.rewrite.length > 0;
   if (atOnce && leftOver && completed && options.stopRequested?.() !== true) await rewriteAtomically(kept);
-  if (options.collectSql && statements.length > 0) report.statements = [sessionSettingsSql(options.keepFkChecks === true), ...statements];
+  if (options.collectSql) report.statements = statements;
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
 }

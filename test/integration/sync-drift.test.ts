@@ -294,6 +294,22 @@ describe('scsc reconcile / sync on drifted targets', { skip: servers.skip }, () 
     assert.equal((await reconcile('d_print')).code, 0);
   });
 
+  it('sync --dry-run --print-sql of an empty target prints the whole copy (more than memory keeps), as text and as JSON, and it fills the target exactly', async () => {
+    // About 16 MB of INSERT statements: more than a table's statements are held in memory.
+    await plant('d_bigprint', `CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(200) NOT NULL, note TEXT);
+      INSERT INTO t SELECT seq, CONCAT(REPEAT('v', 120), seq), IF(seq % 7 = 0, NULL, CONCAT('line\\n', seq, ' \\'q\\' "d" \u00e9')) FROM seq_1_to_100000;`,
+    'DELETE FROM t;');
+    const text = await scsc(['sync', ...urls('d_bigprint'), '--detector', 'off', '--dry-run', '--print-sql'], false);
+    assert.equal(text.code, 0, text.stderr);
+    const printed = text.stdout.split(';\n').filter((sql) => /^(SET|INSERT)\b/.test(sql));
+    assert.ok(printed.join('').length > 12e6, `${printed.join('').length} characters of SQL`);
+    const json = await scsc(['sync', ...urls('d_bigprint'), '--detector', 'off', '--dry-run', '--print-sql']);
+    assert.deepEqual(json.report.tables[0]?.statements, printed, 'the JSON holds the statements printed as text');
+    assert.deepEqual(await dataOf(servers.target, 'd_bigprint'), { t: [] }, 'a dry run writes nothing');
+    await mariadbClient(servers.target, 'd_bigprint', printed.map((sql) => `${sql};\n`).join(''));
+    await assertSameData('d_bigprint', 'd_bigprint');
+  });
+
   it('repairs a table on which every row differs slice by slice (more differences than one slice holds), unique-key tables too (swapped values across slices in one final rewrite)', async () => {
     const schema = `CREATE TABLE every (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(40));
       INSERT INTO every SELECT seq, seq, MD5(seq) FROM seq_1_to_70000;

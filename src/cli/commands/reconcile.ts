@@ -22,7 +22,7 @@ export function registerReconcileCommand(program: Command, context: CliContext):
         config, logger, apply: repair, collectSql: flags.printSql === true, bulkCopyWhenEmpty: false, createMissing: false,
       });
       const equal = allEqual(report, repair);
-      writeSyncOutput(context, report, {
+      await writeSyncOutput(context, report, {
         verb: 'reconcile', json: config.json, printSql: flags.printSql === true, readOnly: !repair,
         header: { ok: equal, repaired: repair },
       });

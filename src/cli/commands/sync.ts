@@ -44,7 +44,7 @@ table equal; --detector off always runs; --dry-run always plans and stores nothi
         config, logger, apply: !config.dryRun, collectSql: flags.printSql === true,
         bulkCopyWhenEmpty: true, createMissing: flags.createMissing === true,
       });
-      writeSyncOutput(context, report, {
+      await writeSyncOutput(context, report, {
         verb: 'sync', json: config.json, printSql: flags.printSql === true, readOnly: config.dryRun,
         header: { ok: allEqual(report, !config.dryRun), dryRun: config.dryRun },
       });
