@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { RowValue } from '../core/row-value.js';
+import { keyString, type RowValue } from '../core/row-value.js';
 import { mapWithLimit } from './async-pool.js';
 import { bisect, type Bisection } from './diff-bisect.js';
 import { DriftEstimate } from './diff-cost-model.js';
@@ -97,13 +97,15 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
     for (;;) {
       const end = await nextEnd;
       const range: KeyRange = end === undefined ? rest(after) : { ...(after === undefined ? {} : { after }), upTo: end };
-      if (end !== undefined) {
+      // A chunk ending on the outer range's own end is its last (past it the walk would find nothing).
+      const last = end === undefined || (within.upTo !== undefined && keyString(end) === keyString(within.upTo));
+      if (!last) {
         nextEnd = nextChunkEnd(driver, rest(end), options.chunkRows);
         nextEnd.catch(() => undefined); // awaited on the next turn; this only keeps an early failure from going unhandled
       }
       if (options.stopRequested?.() === true) return;
       await compareChunk(range, rechunk);
-      if (end === undefined) return;
+      if (last) return;
       after = end;
     }
   };

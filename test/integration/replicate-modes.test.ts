@@ -78,8 +78,10 @@ describe('scsc replicate --consistency transaction', { skip: servers.skip }, () 
     const cli = startCli(['replicate', '--source', servers.source.url('txcap'), '--target', servers.target.url('txcap'), '--consistency', 'transaction', '--max-transaction-mib', '1', '--log-level', 'info']);
     try {
       await waitForOutput(cli, 'streaming from the source binlog');
+      await servers.source.sql(`INSERT INTO t VALUES (0, 'before')`, 'txcap');
+      await waitForTablesEqual({ server: servers.source, database: 'txcap' }, { server: servers.target, database: 'txcap' }, ['t'], cli);
       // About 20,000 changes of some 350 bytes each: 7 MB held before the commit.
-      await servers.source.sql(`INSERT INTO t VALUES (0, 'before'); START TRANSACTION; INSERT INTO t SELECT seq, REPEAT('x', 100) FROM seq_1_to_20000; COMMIT`, 'txcap');
+      await servers.source.sql(`START TRANSACTION; INSERT INTO t SELECT seq, REPEAT('x', 100) FROM seq_1_to_20000; COMMIT`, 'txcap');
       assert.equal(await cli.exited, 4, cli.output().slice(-3000));
     } finally {
       cli.child.kill('SIGTERM');
