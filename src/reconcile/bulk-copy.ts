@@ -1,8 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { sessionSettingsSql } from '../mysql/session-pool.js';
 import { copyByInsert, copyByInsertBlocks } from './copy-by-insert.js';
 import { copyByLoadData } from './copy-by-load-data.js';
-import { SqlSpool } from './sql-spool.js';
 import type { TableReport, TableRunOptions } from './table-run.js';
 import type { TableSide } from './table-side.js';
 
@@ -24,7 +22,6 @@ export async function copyTable(source: TableSide, target: TableSide, options: T
     return report;
   }
   if (options.collectSql) {
-    report.statements = new SqlSpool(sessionSettingsSql(options.keepFkChecks === true));
     await copyByInsert(source, target, options, report);
   } else if (!(await copyByLoadData(source, target, options, report))) {
     warnRefusedOnce(target.pool);

@@ -62,7 +62,7 @@ export interface TableReport {
 export async function runTable(source: TableSide, target: TableSide, table: PairedTable, options: TableRunOptions): Promise<TableReport> {
   const report: TableReport = {
     table: table.name, status: 'equal', method: 'diff', sourceRows: 0, targetRows: 0, missing: 0, extra: 0, changed: 0,
-    statements: new SqlSpool(), chunks: 0, chunksDiffering: 0, rowsCompared: 0, chunksRowByRow: 0,
+    statements: new SqlSpool(sessionSettingsSql(options.keepFkChecks === true)), chunks: 0, chunksDiffering: 0, rowsCompared: 0, chunksRowByRow: 0,
   };
   if (options.bulkCopyWhenEmpty && (await isEmpty(target))) return copyTable(source, target, options, report);
 
@@ -75,7 +75,7 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   const atOnce = table.otherUniqueKeys && !planOnly;
   const kept = { missing: [] as RowValue[][], extra: [] as RowValue[][], rewrite: [] as RowValue[][] };
   const deferredExtra: RowValue[][] = [];
-  const statements = new SqlSpool(sessionSettingsSql(options.keepFkChecks === true));
+  const statements = report.statements;
   let completed = true;
   /** Rewrites rows in one target transaction (planned only, in a dry run). */
   const rewriteAtomically = async (rows: { missing: RowValue[][]; extra: RowValue[][]; rewrite: RowValue[][] }): Promise<void> => {
@@ -152,7 +152,6 @@ export async function runTable(source: TableSide, target: TableSide, table: Pair
   if (options.deleteLater !== undefined && deferredExtra.length > 0) options.deleteLater(() => repairInPlace(source, target, { upsert: [], remove: deferredExtra }, options));
   const leftOver = kept.missing.length + kept.extra.length + kept.rewrite.length > 0;
   if (atOnce && leftOver && completed && options.stopRequested?.() !== true) await rewriteAtomically(kept);
-  if (options.collectSql) report.statements = statements;
   report.status = !completed || options.stopRequested?.() === true ? 'stopped' : options.apply ? 'synced' : 'differs';
   return report;
 }

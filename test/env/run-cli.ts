@@ -25,8 +25,9 @@ export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv;
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // Decoded as a stream: a character split between two chunks must not turn into two U+FFFD.
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 128)));
   return { code, stdout, stderr };
 }
@@ -56,8 +57,8 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 128))));
   return { child, output: () => output, exited };
 }
