@@ -41,7 +41,7 @@ async function writeJson(write: (text: string) => Promise<void>, value: Record<s
     return item;
   };
   const text = JSON.stringify(redactValue(marked(value)), null, 2);
-  const marks = new RegExp(`"${SPOOL_MARK_JSON}(\\d+)"`, 'g');
+  const marks = new RegExp(`"${JSON.stringify(SPOOL_MARK).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}(\\d+)"`, 'g');
   let from = 0;
   for (const match of text.matchAll(marks)) {
     const at = match.index;
@@ -69,4 +69,3 @@ async function writeArray(write: (text: string) => Promise<void>, spool: SqlSpoo
 
 /** Stands in for a spool inside the JSON text; no statement or name can contain a NUL. */
 const SPOOL_MARK = '\u0000scsc-sql-spool:';
-const SPOOL_MARK_JSON = '\\\\u0000scsc-sql-spool:';
