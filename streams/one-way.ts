@@ -49,8 +49,12 @@ export interface OneWayOptions {
   /** --reconcile-every: repair drift found by the scheduled passes (--repair). */
   repair?: boolean;
   onReconcilePass?: (pass: ReconcilePass) => void;
-  /** Called once the snapshot (if any) is done and reading the binlog starts. */
-  onStreaming?: (from: Boundary) => void;
+  /**
+   * Called once the snapshot (if any) is done and reading the binlog starts; `applied` reads the live
+   * restart point (every change before it is on the target), which reaches the source's binlog end
+   * once the target has caught up.
+   */
+  onStreaming?: (from: Boundary, applied: () => Boundary) => void;
   /** Live figures, every few seconds (the command prints them). */
   onStats?: (figures: ReplicationFigures) => void;
 }
@@ -102,7 +106,6 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const from = loaded.resume as Boundary;
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
-    options.onStreaming?.(from);
 
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
@@ -121,6 +124,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       url: config.source, serverId: binlogClientId(stream, sourceInfo.serverId), database: databases.source, selects, schemas, logger,
     });
     const watermark = new Watermark(from);
+    options.onStreaming?.(from, () => watermark.current());
     const stats = new ReplicationStats();
     // Tables an FK cascade links share a lane (the cascaded child rows are not in the binlog, so the
     // target cascades them itself and needs the source's order between parent and children).

@@ -1,5 +1,7 @@
 import { runOneWay } from '../../streams/one-way.js';
 import { resolveConfig } from '../config/load-config.js';
+import type { ResolvedConfig } from '../config/config-schema.js';
+import type { Boundary } from '../core/position.js';
 import { createLogger } from '../observability/logger.js';
 import { runPreflight } from '../preflight/run-preflight.js';
 import { runSync } from '../reconcile/sync-run.js';
@@ -11,8 +13,7 @@ import type { CliContext } from './cli-context.js';
 
 /** The demo itself on two started servers: snapshot, live workload with figures, catch-up, reconcile. Exit status. */
 export async function runDemo(source: MariaDbServer, target: MariaDbServer, seconds: number, out: (line: string) => void, context: CliContext): Promise<number> {
-  await source.sql(`${sampleSchemaSql('shop')}${sampleRowsSql('shop')}
-    CREATE TABLE demo_heartbeat (id INT PRIMARY KEY, beat_at DATETIME(6) NOT NULL); INSERT INTO demo_heartbeat VALUES (1, UTC_TIMESTAMP(6));`);
+  await source.sql(`${sampleSchemaSql('shop')}${sampleRowsSql('shop')}`);
   await target.sql('CREATE DATABASE shop');
   out('== scsc demo: live one-way replication between two throwaway MariaDB servers ==');
   out(`source  ${source.url('shop')}  (sample shop schema and rows; ROW binlog, FULL row metadata)`);
@@ -25,20 +26,32 @@ export async function runDemo(source: MariaDbServer, target: MariaDbServer, seco
   if (!preflight.ok) return 1;
 
   const stop = new AbortController();
-  const probe = new DemoLagProbe(source, target, 'shop');
-  let markStreaming: () => void = () => undefined;
-  const streaming = new Promise<void>((resolve) => {
+  let markStreaming: (applied: () => Boundary) => void = () => undefined;
+  const streaming = new Promise<() => Boundary>((resolve) => {
     markStreaming = resolve;
   });
   const replication = runOneWay({
     config, logger: createLogger({ level: 'warn' }), stop: stop.signal,
-    onStreaming: () => {
+    onStreaming: (_from, applied) => {
       out('snapshot done (tables created and copied in one consistent read view); streaming the binlog');
-      markStreaming();
+      markStreaming(applied);
     },
   });
-  replication.catch(() => undefined); // awaited below; a failure meanwhile must not crash the workload
-  await Promise.race([streaming, replication]);
+  let probe: DemoLagProbe | undefined;
+  try {
+    const ended = replication.then(() => Promise.reject(new Error('replication ended before it streamed')));
+    probe = await DemoLagProbe.open(source, target, 'shop', await Promise.race([streaming, ended]));
+    return await demonstrate(probe, source, seconds, out, stop, replication, config);
+  } finally {
+    stop.abort();
+    await replication.catch(() => undefined); // its failure, if any, was thrown above
+    await probe?.close();
+  }
+}
+
+async function demonstrate(probe: DemoLagProbe, source: MariaDbServer, seconds: number, out: (line: string) => void,
+  stop: AbortController, replication: Promise<void>, config: ResolvedConfig): Promise<number> {
+  probe.start();
 
   out(`workload: orders with their lines, status and price changes, deletions, for ${seconds} s`);
   const workload = startDemoWorkload(source, 'shop');
@@ -54,8 +67,9 @@ export async function runDemo(source: MariaDbServer, target: MariaDbServer, seco
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   clearInterval(timer);
   await workload.stop();
+  const lastWriteAt = Date.now();
   out(`workload stopped after ${workload.transactions} transactions; waiting for the target to catch up`);
-  const caughtUp = await probe.waitUntilCaughtUp(30_000);
+  const caughtUp = await probe.waitUntilCaughtUp(lastWriteAt, 30_000);
   out(caughtUp === undefined ? 'the target did NOT catch up within 30 s' : `caught up ${caughtUp} ms after the last write; lag while writing: ${probe.summary()}`);
   stop.abort();
   await replication;

@@ -11,15 +11,13 @@ export interface DemoWorkload {
 /**
  * Writes a shop's traffic to the demo's source as fast as one connection goes: new customers,
  * orders with their lines in one transaction, status changes, price changes, cancelled orders
- * removed (lines first: FK cascades are not in the binlog), and a heartbeat row stamped with the
- * source's clock every 100 ms, from which the demo measures how far behind the target is.
+ * removed (lines first: FK cascades are not in the binlog).
  */
 export function startDemoWorkload(source: MariaDbServer, database: string): DemoWorkload {
   let running = true;
   let transactions = 0;
   const loop = (async (): Promise<void> => {
     const db = await mysql.createConnection({ host: source.host, port: source.port, user: 'root', database });
-    let lastBeat = 0;
     try {
       while (running) {
         const step = transactions % 10;
@@ -42,10 +40,6 @@ export function startDemoWorkload(source: MariaDbServer, database: string): Demo
             await db.query('DELETE FROM order_items WHERE order_id = ?', [oldest]);
             await db.query('DELETE FROM orders WHERE id = ?', [oldest]);
           }
-        }
-        if (Date.now() - lastBeat >= 100) {
-          await db.query('UPDATE demo_heartbeat SET beat_at = UTC_TIMESTAMP(6) WHERE id = 1');
-          lastBeat = Date.now();
         }
         await db.query('COMMIT');
         transactions++;
