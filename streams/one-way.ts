@@ -258,6 +258,9 @@ async function snapshot(options: SnapshotOptions): Promise<void> {
   const session = await openSnapshotSession(config.source!, options.flavour);
   const head = session.head;
   logger.info({ at: describePosition(head), tables: options.selected.length }, 'no checkpoint for this stream: initial snapshot (hash-diff sync in a consistent read view)');
+  if (session.preparedXa > 0) {
+    logger.warn({ preparedXa: session.preparedXa }, 'XA transactions are prepared on the source and not yet committed: neither the snapshot nor the binlog after it holds their rows; if one commits and changed replicated tables, run scsc reconcile --repair (or commit / roll back them before the first start: XA RECOVER lists them)');
+  }
   try {
     await copyTables(options, session.pool);
   } finally {

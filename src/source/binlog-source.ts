@@ -151,7 +151,7 @@ export class BinlogSource {
       serverId: this.options.serverId,
       filename: from.file,
       position: from.offset,
-      includeEvents: ['rotate', 'mariadbgtid', 'gtid', 'anonymousgtid', 'query', 'xid', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'heartbeat', 'transactionpayload', 'partialupdaterows'],
+      includeEvents: ['rotate', 'mariadbgtid', 'gtid', 'anonymousgtid', 'query', 'xid', 'xaprepare', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'heartbeat', 'transactionpayload', 'partialupdaterows'],
       includeSchema: { [this.options.database]: true },
     } as never);
     return zongji;

@@ -3,7 +3,7 @@ import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js'
 import { COMMIT_INDEX, type Boundary, type Position } from '../core/position.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { keyOfImage, toRowImage } from './binlog-row-decoder.js';
-import { parseStatement } from './ddl-statement.js';
+import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
 interface OpenTransaction {
@@ -14,6 +14,15 @@ interface OpenTransaction {
   index: number;
   /** MariaDB marks DDL and other implicitly committed statements as standalone: no COMMIT follows. */
   standalone: boolean;
+  /** Inside XA START ... XA PREPARE: the xid, and the changes held until the XA COMMIT that decides them. */
+  xa?: { xid: string; held: ChangeEvent[] };
+}
+
+/** An XA transaction prepared on the source and not yet committed or rolled back. */
+interface PreparedXa {
+  /** Where its group starts: reading must restart there until it is decided. */
+  start: Boundary;
+  held: ChangeEvent[];
 }
 
 type Fields = Record<string, unknown>;
@@ -25,13 +34,19 @@ const NO_FOREIGN_KEY_CHECKS = 0x0002;
  * Turns zongji's events, in order, into ChangeEvents: finds transaction boundaries (GTID event or
  * BEGIN to XID or COMMIT; standalone statements), numbers the row changes inside a transaction,
  * and reports each new boundary (where a reader may restart).
+ *
+ * An XA transaction's rows are logged when it is prepared and decided later by an XA COMMIT or XA
+ * ROLLBACK in a group of its own. They are held until then and emitted as changes of the XA
+ * COMMIT's group (InnoDB keeps the rows locked meanwhile, so no other change to them comes
+ * between); until it is decided, every restart point reported is the prepared group's start.
  */
 export class BinlogTransaction {
   private open: OpenTransaction | undefined;
   private boundary: Boundary;
+  private readonly prepared = new Map<string, PreparedXa>();
 
   constructor(
-    private readonly options: Pick<BinlogSourceOptions, 'database' | 'selects' | 'schemas'>,
+    private readonly options: Pick<BinlogSourceOptions, 'database' | 'selects' | 'schemas' | 'logger'>,
     from: Boundary,
     private readonly emit: (event: ChangeEvent) => void,
     private readonly onBoundary: (boundary: Boundary) => void,
@@ -49,12 +64,17 @@ export class BinlogTransaction {
       case 'gtid':
       case 'anonymousgtid':
         this.begin(event, fields.standalone === true);
+        // MariaDB marks an XA transaction's prepare group in its GTID event (no XA START statement follows).
+        if (fields.preparedXa === true && this.open !== undefined) this.open.xa = { xid: xidOf(fields) ?? '', held: [] };
         return;
       case 'query':
         this.query(event, file);
         return;
       case 'xid':
         this.commit(event, file);
+        return;
+      case 'xaprepare':
+        this.xaPrepared(event, file, fields.onePhase === true);
         return;
       case 'writerows':
         this.rows(event, 'insert');
@@ -98,6 +118,10 @@ export class BinlogTransaction {
       this.finish(file, event.nextPosition);
       return;
     }
+    if (statement.xa !== undefined) {
+      this.xa(event, file, statement.xa);
+      return;
+    }
     if (this.open === undefined) this.begin(event, true);
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
@@ -132,11 +156,69 @@ export class BinlogTransaction {
     }
   }
 
+  private xa(event: AnyBinlogEvent, file: string, xa: XaStatement): void {
+    switch (xa.step) {
+      case 'start':
+        if (this.open === undefined) this.begin(event, false);
+        if (this.open !== undefined) this.open.xa = { xid: normalXid(xa.xid), held: [] };
+        return;
+      case 'end':
+        return;
+      case 'prepare': // MySQL and MariaDB log an XA_PREPARE event, never this statement; the same if one came
+        this.xaPrepared(event, file, xa.onePhase);
+        return;
+      case 'commit': {
+        // XA COMMIT ... ONE PHASE inside the group itself decides the rows held in it.
+        const inGroup = this.open?.xa;
+        if (this.open !== undefined) this.open.xa = undefined;
+        const decided = inGroup ?? this.prepared.get(normalXid(xa.xid));
+        this.prepared.delete(normalXid(xa.xid));
+        if (this.open === undefined) this.begin(event, false);
+        if (decided !== undefined) {
+          for (const held of decided.held) this.push(held.kind, held.table, held);
+        } else if (!xa.onePhase) {
+          this.options.logger.warn({ xid: xa.xid, at: `${file}:${event.nextPosition}` },
+            'XA COMMIT of a transaction prepared before this stream\'s start point: if it changed replicated tables, those rows are missing on the target until a reconcile repairs them (scsc reconcile --repair)');
+        }
+        this.commit(event, file);
+        return;
+      }
+      case 'rollback':
+        this.prepared.delete(normalXid(xa.xid));
+        this.finish(file, event.nextPosition);
+        return;
+    }
+  }
+
+  /** The end of an XA transaction's prepare group: its rows wait for the decision (one phase: decided now). */
+  private xaPrepared(event: AnyBinlogEvent, file: string, onePhase: boolean): void {
+    const open = this.open;
+    const xa = open?.xa;
+    if (open === undefined || xa === undefined) {
+      this.finish(file, event.nextPosition);
+      return;
+    }
+    open.xa = undefined;
+    if (onePhase) {
+      for (const held of xa.held) this.push(held.kind, held.table, held);
+      this.commit(event, file);
+      return;
+    }
+    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held });
+    this.finish(file, event.nextPosition);
+  }
+
   private commit(event: AnyBinlogEvent, file: string): void {
     if (this.open !== undefined && event.nextPosition > 0) {
-      this.push('commit', '', { endsAt: { file, offset: event.nextPosition } }, COMMIT_INDEX);
+      this.push('commit', '', { endsAt: this.restartPoint({ file, offset: event.nextPosition }) }, COMMIT_INDEX);
     }
     this.finish(file, event.nextPosition);
+  }
+
+  /** Where a reader may restart once `boundary` is passed: the oldest undecided XA transaction's start holds it back. */
+  private restartPoint(boundary: Boundary): Boundary {
+    for (const prepared of this.prepared.values()) return prepared.start;
+    return boundary;
   }
 
   private finish(file: string, nextPosition: number): void {
@@ -146,7 +228,7 @@ export class BinlogTransaction {
 
   private advance(boundary: Boundary): void {
     this.boundary = boundary;
-    this.onBoundary(boundary);
+    this.onBoundary(this.restartPoint(boundary));
   }
 
   private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
@@ -156,7 +238,7 @@ export class BinlogTransaction {
     if (open.gtid !== undefined) position.gtid = open.gtid;
     // One object shape for every change, properties added in one order: the stream's hot path.
     const event: ChangeEvent = {
-      kind, db: this.options.database, table, position, resumeFrom: open.start, origin: open.origin, commitTime: open.time, bytes: estimateBytes(extra),
+      kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes: estimateBytes(extra),
     };
     if (extra.before !== undefined) event.before = extra.before;
     if (extra.after !== undefined) event.after = extra.after;
@@ -166,8 +248,21 @@ export class BinlogTransaction {
     if (extra.sql !== undefined) event.sql = extra.sql;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
-    this.emit(event);
+    if (open.xa !== undefined) open.xa.held.push(event);
+    else this.emit(event);
   }
+}
+
+/** The xid an XA_PREPARE or MariaDB GTID event carries, in the form the server writes into XA statements. */
+function xidOf(fields: Fields): string | undefined {
+  const { xidGtrid, xidBqual, xidFormatId } = fields;
+  if (!Buffer.isBuffer(xidGtrid) || !Buffer.isBuffer(xidBqual) || typeof xidFormatId !== 'number') return undefined;
+  return `X'${xidGtrid.toString('hex')}',X'${xidBqual.toString('hex')}',${xidFormatId}`;
+}
+
+/** Xid text compared without case in its hex digits or spacing (the server writes X'..',X'..',n). */
+function normalXid(text: string): string {
+  return text.replace(/\s+/g, '').replace(/X'([0-9a-f]*)'/gi, (_, hex: string) => `X'${hex.toLowerCase()}'`);
 }
 
 function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {

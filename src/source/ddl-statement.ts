@@ -1,10 +1,19 @@
 /** What a query event of the binlog means to a replicator. */
-export type StatementKind = 'begin' | 'commit' | 'rollback' | 'truncate' | 'table-ddl' | 'other';
+export type StatementKind = 'begin' | 'commit' | 'rollback' | 'xa' | 'truncate' | 'table-ddl' | 'other';
+
+/** An XA statement: the step and the transaction's xid as the server wrote it (X'..',X'..',n). */
+export interface XaStatement {
+  step: 'start' | 'end' | 'prepare' | 'commit' | 'rollback';
+  xid: string;
+  onePhase: boolean;
+}
 
 export interface ParsedStatement {
   kind: StatementKind;
   /** Tables the statement names, as [database, table]; the database defaults to the event's schema. */
   tables: Array<[string, string]>;
+  /** Set when kind is 'xa'. */
+  xa?: XaStatement;
 }
 
 const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
@@ -22,10 +31,16 @@ const PATTERNS: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | '
 /** Classifies a binlog query event's statement and names the tables it touches. */
 export function parseStatement(sql: string, defaultDatabase: string): ParsedStatement {
   const text = stripLeadingComments(sql);
-  if (/^(BEGIN|START\s+TRANSACTION|XA\s+START)\b/i.test(text)) return { kind: 'begin', tables: [] };
-  if (/^(COMMIT|XA\s+(END|PREPARE|COMMIT))\b/i.test(text)) return { kind: 'commit', tables: [] };
+  const xa = /^XA\s+(START|BEGIN|END|PREPARE|COMMIT|ROLLBACK)\b\s*(.*?)\s*(\bONE\s+PHASE\s*)?$/is.exec(text);
+  if (xa !== null) {
+    const verb = (xa[1] as string).toLowerCase();
+    const step = verb === 'begin' ? 'start' : verb as XaStatement['step'];
+    return { kind: 'xa', tables: [], xa: { step, xid: (xa[2] as string).replace(/\s+(SUSPEND|FOR\s+MIGRATE|JOIN|RESUME)\b.*$/is, ''), onePhase: xa[3] !== undefined } };
+  }
+  if (/^(BEGIN|START\s+TRANSACTION)\b/i.test(text)) return { kind: 'begin', tables: [] };
+  if (/^COMMIT\b/i.test(text)) return { kind: 'commit', tables: [] };
   if (/^ROLLBACK\s+(WORK\s+)?TO\b/i.test(text)) return { kind: 'other', tables: [] }; // a savepoint: the transaction goes on
-  if (/^(ROLLBACK|XA\s+ROLLBACK)\b/i.test(text)) return { kind: 'rollback', tables: [] };
+  if (/^ROLLBACK\b/i.test(text)) return { kind: 'rollback', tables: [] };
   for (const { kind, pattern, list } of PATTERNS) {
     const match = pattern.exec(text);
     if (match?.[1] === undefined) continue;

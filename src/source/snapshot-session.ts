@@ -11,6 +11,11 @@ export interface SnapshotSession {
   pool: Pool;
   /** The binlog position the snapshot shows: every transaction before it, none after. */
   head: Boundary;
+  /**
+   * XA transactions prepared on the source and undecided when the snapshot began (XA RECOVER; 0 when
+   * the account may not list them): their rows are in neither the snapshot nor the binlog after it.
+   */
+  preparedXa: number;
   close(): Promise<void>;
 }
 
@@ -43,7 +48,8 @@ export async function openSnapshotSession(url: DatabaseUrl, flavour: Flavour): P
         await connection.query('UNLOCK TABLES');
       }
     }
-    return { pool: asPool(connection), head, close: async () => {
+    const [prepared] = await connection.query<RowDataPacket[]>('XA RECOVER').catch(() => [[] as RowDataPacket[]]);
+    return { pool: asPool(connection), head, preparedXa: prepared.length, close: async () => {
       await connection.query('COMMIT').catch(() => undefined);
       connection.release();
       await pool.end().catch(() => undefined);

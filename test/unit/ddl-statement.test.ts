@@ -3,21 +3,31 @@ import { describe, it } from 'node:test';
 import { parseStatement } from '../../src/source/ddl-statement.js';
 
 describe('parseStatement: transaction control', () => {
-  it('classifies BEGIN / START TRANSACTION / XA START as begin, naming no table', () => {
-    for (const sql of ['BEGIN', 'begin', 'START TRANSACTION', 'start  transaction read write', "XA START X'7831',X'',1"]) {
+  it('classifies BEGIN / START TRANSACTION as begin, naming no table', () => {
+    for (const sql of ['BEGIN', 'begin', 'START TRANSACTION', 'start  transaction read write']) {
       assert.deepEqual(parseStatement(sql, 'db'), { kind: 'begin', tables: [] }, sql);
     }
   });
 
-  it('classifies COMMIT and XA END / PREPARE / COMMIT as commit', () => {
-    for (const sql of ['COMMIT', 'commit', "XA END X'7831',X'',1", "XA PREPARE X'7831'", "XA COMMIT X'7831'", "xa commit 'x' one phase"]) {
-      assert.deepEqual(parseStatement(sql, 'db'), { kind: 'commit', tables: [] }, sql);
-    }
+  it('classifies COMMIT as commit and ROLLBACK as rollback', () => {
+    for (const sql of ['COMMIT', 'commit', 'COMMIT WORK']) assert.deepEqual(parseStatement(sql, 'db'), { kind: 'commit', tables: [] }, sql);
+    for (const sql of ['ROLLBACK', 'rollback']) assert.deepEqual(parseStatement(sql, 'db'), { kind: 'rollback', tables: [] }, sql);
   });
 
-  it('classifies ROLLBACK and XA ROLLBACK as rollback', () => {
-    for (const sql of ['ROLLBACK', 'rollback', "XA ROLLBACK X'7831'"]) {
-      assert.deepEqual(parseStatement(sql, 'db'), { kind: 'rollback', tables: [] }, sql);
+  it('reads each XA step with the xid as the server wrote it, so a later XA COMMIT finds its prepared transaction', () => {
+    const cases: Array<[string, string, string, boolean]> = [
+      ["XA START X'6f6e65',X'',1", 'start', "X'6f6e65',X'',1", false],
+      ["XA BEGIN 'a','b'", 'start', "'a','b'", false],
+      ["XA START X'6f6e65',X'',1 JOIN", 'start', "X'6f6e65',X'',1", false],
+      ["XA END X'6f6e65',X'',1", 'end', "X'6f6e65',X'',1", false],
+      ["XA END 'x' SUSPEND FOR MIGRATE", 'end', "'x'", false],
+      ["XA PREPARE X'6f6e65',X'',1", 'prepare', "X'6f6e65',X'',1", false],
+      ["XA COMMIT X'6f6e65',X'',1", 'commit', "X'6f6e65',X'',1", false],
+      ["xa commit 'x' one phase", 'commit', "'x'", true],
+      ["XA ROLLBACK X'74776f',X'',1", 'rollback', "X'74776f',X'',1", false],
+    ];
+    for (const [sql, step, xid, onePhase] of cases) {
+      assert.deepEqual(parseStatement(sql, 'db'), { kind: 'xa', tables: [], xa: { step, xid, onePhase } }, sql);
     }
   });
 

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AnyBinlogEvent } from '@vlasky/zongji';
+import pino from 'pino';
+import type { ChangeEvent } from '../../src/core/change-event.js';
+import { positionKey, type Boundary } from '../../src/core/position.js';
+import { BinlogTransaction } from '../../src/source/binlog-transaction.js';
+import type { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
+
+/*
+ * MySQL's form of XA in the binlog, which the MariaDB integration test cannot produce: XA START as a
+ * statement, XA_PREPARE_LOG_EVENT ending the group (one_phase set for XA COMMIT ... ONE PHASE), and
+ * XA COMMIT / XA ROLLBACK as statements in a group of their own. Events are shaped as zongji's.
+ */
+
+const FILE = 'binlog.000001';
+const XID = { xidFormatId: 1, xidGtrid: Buffer.from('one'), xidBqual: Buffer.alloc(0) };
+
+function event(name: string, nextPosition: number, fields: Record<string, unknown> = {}): AnyBinlogEvent {
+  return { getEventName: () => name, nextPosition, timestamp: 1_700_000_000_000, ...fields } as unknown as AnyBinlogEvent;
+}
+
+const gtid = (next: number, n: number): AnyBinlogEvent => event('gtid', next, { gtid: `uuid:${n}` });
+const query = (next: number, sql: string): AnyBinlogEvent => event('query', next, { query: sql, schema: 'db' });
+const insert = (next: number, id: number): AnyBinlogEvent => event('writerows', next, {
+  tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id }],
+});
+
+function reader(): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[] } {
+  const changes: ChangeEvent[] = [];
+  const boundaries: Boundary[] = [];
+  const options = { database: 'db', selects: () => true, schemas: { get: () => undefined } as unknown as SourceSchemaCache, logger: pino({ level: 'silent' }) };
+  const transaction = new BinlogTransaction(options, { file: FILE, offset: 4 }, (change) => changes.push(change), (boundary) => boundaries.push(boundary));
+  return { feed: (events) => events.forEach((e) => transaction.handle(e, FILE)), changes, boundaries };
+}
+
+const prepareGroup = (onePhase: boolean): AnyBinlogEvent[] => [
+  gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), insert(200, 1), query(250, "XA END X'6f6e65',X'',1"), event('xaprepare', 300, { ...XID, onePhase }),
+];
+
+describe('BinlogTransaction: XA as MySQL logs it', () => {
+  it('holds a prepared transaction\'s rows and the restart point until XA COMMIT, then emits them as that group\'s changes', () => {
+    const { feed, changes, boundaries } = reader();
+    feed(prepareGroup(false));
+    feed([gtid(350, 2), query(400, 'BEGIN'), insert(450, 2), event('xid', 500)]);
+    assert.deepEqual(changes.filter((c) => c.kind === 'insert').map((c) => c.after?.id), ['2'], 'only the committed transaction\'s row');
+    assert.ok(boundaries.every((b) => b.offset === 4), `restart points stay at the prepared group's start: ${JSON.stringify(boundaries)}`);
+    assert.ok(changes.every((c) => c.resumeFrom.offset === 4 && (c.endsAt === undefined || c.endsAt.offset === 4)));
+
+    feed([gtid(550, 3), query(600, "XA COMMIT X'6f6e65',X'',1")]);
+    const inserted = changes.filter((c) => c.kind === 'insert');
+    assert.deepEqual(inserted.map((c) => c.after?.id), ['2', '1']);
+    assert.equal(inserted[1]?.position.offset, 500, 'the held row is a change of the XA COMMIT group (which starts where the previous ended)');
+    assert.equal(inserted[1]?.position.gtid, 'uuid:3');
+    assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 600 }, 'decided: the restart point moves on');
+    const keys = changes.map((c) => positionKey(c.position));
+    assert.deepEqual(keys, [...keys].sort(), 'changes still come in position order');
+  });
+
+  it('drops a prepared transaction that XA ROLLBACK decides', () => {
+    const { feed, changes, boundaries } = reader();
+    feed([...prepareGroup(false), gtid(350, 2), query(400, "XA ROLLBACK X'6f6e65',X'',1")]);
+    assert.deepEqual(changes, []);
+    assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 400 });
+  });
+
+  it('applies XA COMMIT ... ONE PHASE (one_phase in the XA_PREPARE event) at once, with a commit', () => {
+    const { feed, changes, boundaries } = reader();
+    feed(prepareGroup(true));
+    assert.deepEqual(changes.map((c) => c.kind), ['insert', 'commit']);
+    assert.deepEqual(changes[1]?.endsAt, { file: FILE, offset: 300 });
+    assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 300 });
+  });
+
+  it('decides the rows of its own group when XA COMMIT ... ONE PHASE comes as a statement', () => {
+    const { feed, changes } = reader();
+    feed([gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), insert(200, 1), query(250, "XA END X'6f6e65',X'',1"), query(300, "XA COMMIT X'6f6e65',X'',1 ONE PHASE")]);
+    assert.deepEqual(changes.map((c) => c.kind), ['insert', 'commit']);
+  });
+});
