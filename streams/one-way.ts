@@ -15,7 +15,7 @@
  */
 import { filter, Observable } from 'rxjs';
 import type { Pool } from 'mysql2/promise';
-import { CheckpointStore, STREAM_LANE } from '../src/checkpoint/checkpoint-store.js';
+import { CheckpointStore } from '../src/checkpoint/checkpoint-store.js';
 import { StreamLock } from '../src/checkpoint/stream-lock.js';
 import { streamName } from '../src/checkpoint/stream-name.js';
 import type { ResolvedConfig } from '../src/config/config-schema.js';
@@ -36,6 +36,7 @@ import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, latestCommitTime, MysqlApplier } from '../src/sink/mysql-applier.js';
+import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
 import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
@@ -120,8 +121,12 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       logger.warn({ tables: uncascaded }, 'FK actions of the source (ON DELETE/UPDATE CASCADE, SET NULL) reference these tables, but the target has no such FKs: rows the source changes by them will not change on the target; add the same FKs to the target');
     }
 
+    const clientId = await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId);
+    if (clientId.displaced !== undefined) {
+      logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
+    }
     const source = new BinlogSource({
-      url: config.source, serverId: binlogClientId(stream, sourceInfo.serverId), database: databases.source, selects, schemas, logger,
+      url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger,
     });
     const watermark = new Watermark(from);
     options.onStreaming?.(from, () => watermark.current());
@@ -304,12 +309,4 @@ function untilAborted<T>(source: Observable<T>, stop: AbortSignal): Observable<T
       subscription.unsubscribe();
     };
   });
-}
-
-/** A replica id for scsc's binlog client, stable per stream and unlike the source's own. */
-function binlogClientId(stream: string, sourceServerId: number): number {
-  let hash = 0;
-  for (const char of `${stream}${STREAM_LANE}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  const id = 0x5c5c0000 + (hash % 0xffff);
-  return id === sourceServerId ? id + 1 : id;
 }
