@@ -52,8 +52,8 @@ export interface OneWayOptions {
   onReconcilePass?: (pass: ReconcilePass) => void;
   /**
    * Called once the snapshot (if any) is done and reading the binlog starts; `applied` reads the live
-   * restart point (every change before it is on the target), which reaches the source's binlog end
-   * once the target has caught up.
+   * boundary before which every committed source change is on the target: it reaches the source's
+   * binlog end once the target has caught up.
    */
   onStreaming?: (from: Boundary, applied: () => Boundary) => void;
   /** Live figures, every few seconds (the command prints them). */
@@ -129,7 +129,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger,
     });
     const watermark = new Watermark(from);
-    options.onStreaming?.(from, () => watermark.current());
+    options.onStreaming?.(from, () => watermark.appliedThrough());
     const stats = new ReplicationStats();
     // Tables an FK cascade links share a lane (the cascaded child rows are not in the binlog, so the
     // target cascades them itself and needs the source's order between parent and children).
@@ -190,7 +190,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const reconciling = config.reconcileEvery === undefined ? undefined : runScheduledReconcile({
       config, everyMs: config.reconcileEvery, repair: options.repair === true, source: sourcePool, logger, stop: AbortSignal.any([options.stop, runEnded.signal]),
       tables: () => schemas.all().map((t) => t.name).filter(selects),
-      applied: () => watermark.current(),
+      applied: () => watermark.appliedThrough(),
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...(options.onReconcilePass === undefined ? {} : { onPass: options.onReconcilePass }),
     });
@@ -201,7 +201,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
             stats.receivedEvent(event);
             if (event.kind !== 'commit') options.metrics?.changesRead(1);
             if (event.kind === 'commit') {
-              if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt);
+              if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt, event.resumeAfter);
               if (config.consistency !== 'transaction') return false;
             }
             return !alreadyApplied(event);

@@ -29,7 +29,7 @@ export interface ScheduledReconcileOptions {
   /** The replicated tables. */
   tables: () => string[];
   source: Queryable;
-  /** The stream's restart point: everything before it is applied on the target. */
+  /** Everything the source committed before this boundary is applied on the target. */
   applied: () => Boundary;
   logger: Logger;
   metrics?: ReplicationMetrics;

@@ -33,6 +33,8 @@ export interface ChangeEvent {
   ddlTables?: Array<[string, string]>;
   /** kind commit: the boundary right after the transaction. */
   endsAt?: Boundary;
+  /** kind commit, while an undecided XA transaction holds the restart point back: where a reader restarts instead of endsAt. */
+  resumeAfter?: Boundary;
   /** The source wrote this row change with foreign_key_checks off: its FK actions did not run there. */
   fkChecksOff?: true;
   /** Approximate size in memory, for byte-bounded queues and batches. */

@@ -8,9 +8,11 @@ import { positionKey, type Boundary } from '../core/position.js';
 export class Watermark {
   private readonly pending = new Map<ChangeEvent, Boundary>();
   private lastEnd: Boundary;
+  private lastRead: Boundary;
 
   constructor(start: Boundary) {
     this.lastEnd = start;
+    this.lastRead = start;
   }
 
   /** A change entered a lane queue (in source order). */
@@ -18,9 +20,13 @@ export class Watermark {
     this.pending.set(event, event.resumeFrom);
   }
 
-  /** A transaction ended at this boundary (commit or standalone statement). */
-  transactionEnded(end: Boundary): void {
-    this.lastEnd = end;
+  /**
+   * A transaction ended at this boundary (commit or standalone statement); `restart` is where a
+   * reader restarts after it when that is earlier (an undecided XA transaction holds it back).
+   */
+  transactionEnded(end: Boundary, restart: Boundary = end): void {
+    this.lastEnd = restart;
+    this.lastRead = end;
   }
 
   applied(events: Iterable<ChangeEvent>): void {
@@ -35,6 +41,16 @@ export class Watermark {
   current(): Boundary {
     for (const boundary of this.pending.values()) return boundary;
     return this.lastEnd;
+  }
+
+  /**
+   * Every committed change before this boundary is applied: the transaction start of the oldest
+   * pending change, or the end of the last transaction read. Unlike current(), an undecided XA
+   * transaction does not hold it back (its rows are not committed source state yet).
+   */
+  appliedThrough(): Boundary {
+    for (const event of this.pending.keys()) return { file: event.position.file, offset: event.position.offset };
+    return this.lastRead;
   }
 
   currentKey(): string {

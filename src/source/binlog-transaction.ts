@@ -171,15 +171,17 @@ export class BinlogTransaction {
         // XA COMMIT ... ONE PHASE inside the group itself decides the rows held in it.
         const inGroup = this.open?.xa;
         if (this.open !== undefined) this.open.xa = undefined;
-        const decided = inGroup ?? this.prepared.get(normalXid(xa.xid));
-        this.prepared.delete(normalXid(xa.xid));
+        const xid = normalXid(xa.xid);
+        const decided = inGroup ?? this.prepared.get(xid);
         if (this.open === undefined) this.begin(event, false);
         if (decided !== undefined) {
+          // Still prepared while they are pushed: they restart from its start until applied.
           for (const held of decided.held) this.push(held.kind, held.table, held);
         } else if (!xa.onePhase) {
-          this.options.logger.warn({ xid: xa.xid, at: `${file}:${event.nextPosition}` },
-            'XA COMMIT of a transaction prepared before this stream\'s start point: if it changed replicated tables, those rows are missing on the target until a reconcile repairs them (scsc reconcile --repair)');
+          this.options.logger.info({ xid: xa.xid, at: `${file}:${event.nextPosition}` },
+            'XA COMMIT of a transaction whose prepare this run did not read: applied by an earlier run, or prepared before the first snapshot (its warning says so)');
         }
+        this.prepared.delete(xid);
         this.commit(event, file);
         return;
       }
@@ -210,14 +212,19 @@ export class BinlogTransaction {
 
   private commit(event: AnyBinlogEvent, file: string): void {
     if (this.open !== undefined && event.nextPosition > 0) {
-      this.push('commit', '', { endsAt: this.restartPoint({ file, offset: event.nextPosition }) }, COMMIT_INDEX);
+      const endsAt = { file, offset: event.nextPosition };
+      const restart = this.restartPoint(endsAt);
+      this.push('commit', '', restart === endsAt ? { endsAt } : { endsAt, resumeAfter: restart }, COMMIT_INDEX);
     }
     this.finish(file, event.nextPosition);
   }
 
-  /** Where a reader may restart once `boundary` is passed: the oldest undecided XA transaction's start holds it back. */
+  /**
+   * Where a reader may restart once `boundary` is passed: the oldest undecided XA transaction that
+   * changed replicated tables holds it back (one that changed none is only remembered).
+   */
   private restartPoint(boundary: Boundary): Boundary {
-    for (const prepared of this.prepared.values()) return prepared.start;
+    for (const prepared of this.prepared.values()) if (prepared.held.length > 0) return prepared.start;
     return boundary;
   }
 
@@ -248,6 +255,7 @@ export class BinlogTransaction {
     if (extra.sql !== undefined) event.sql = extra.sql;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
+    if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
     if (open.xa !== undefined) open.xa.held.push(event);
     else this.emit(event);
   }
@@ -260,9 +268,20 @@ function xidOf(fields: Fields): string | undefined {
   return `X'${xidGtrid.toString('hex')}',X'${xidBqual.toString('hex')}',${xidFormatId}`;
 }
 
-/** Xid text compared without case in its hex digits or spacing (the server writes X'..',X'..',n). */
+/**
+ * An XA statement's xid (gtrid[, bqual[, formatID]]) in the form xidOf() gives: the server writes
+ * X'..',X'..',n, but a quoted string or 0x.. literal means the same bytes.
+ */
 function normalXid(text: string): string {
-  return text.replace(/\s+/g, '').replace(/X'([0-9a-f]*)'/gi, (_, hex: string) => `X'${hex.toLowerCase()}'`);
+  const parts = [...text.matchAll(/\s*(X'[0-9a-f]*'|0x[0-9a-f]+|'(?:[^']|'')*'|\d+)\s*(?:,|$)/gi)].map((m) => m[1] as string);
+  const hex = (part: string | undefined): string => {
+    if (part === undefined) return '';
+    if (/^X'/i.test(part)) return part.slice(2, -1).toLowerCase();
+    if (/^0x/i.test(part)) return part.slice(2).toLowerCase();
+    return Buffer.from(part.slice(1, -1).replace(/''/g, "'"), 'utf8').toString('hex');
+  };
+  if (parts.length === 0) return text;
+  return `X'${hex(parts[0])}',X'${hex(parts[1])}',${parts[2] ?? 1}`;
 }
 
 function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {

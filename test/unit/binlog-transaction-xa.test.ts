@@ -45,13 +45,16 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
     feed([gtid(350, 2), query(400, 'BEGIN'), insert(450, 2), event('xid', 500)]);
     assert.deepEqual(changes.filter((c) => c.kind === 'insert').map((c) => c.after?.id), ['2'], 'only the committed transaction\'s row');
     assert.ok(boundaries.every((b) => b.offset === 4), `restart points stay at the prepared group's start: ${JSON.stringify(boundaries)}`);
-    assert.ok(changes.every((c) => c.resumeFrom.offset === 4 && (c.endsAt === undefined || c.endsAt.offset === 4)));
+    assert.ok(changes.every((c) => c.resumeFrom.offset === 4 && (c.endsAt === undefined || c.resumeAfter?.offset === 4)));
 
     feed([gtid(550, 3), query(600, "XA COMMIT X'6f6e65',X'',1")]);
     const inserted = changes.filter((c) => c.kind === 'insert');
     assert.deepEqual(inserted.map((c) => c.after?.id), ['2', '1']);
     assert.equal(inserted[1]?.position.offset, 500, 'the held row is a change of the XA COMMIT group (which starts where the previous ended)');
     assert.equal(inserted[1]?.position.gtid, 'uuid:3');
+    assert.deepEqual(inserted[1]?.resumeFrom, { file: FILE, offset: 4, gtid: 'uuid:1' }, 'until applied, the held row restarts from its prepare (the XA COMMIT alone would not bring it back)');
+    const commit = changes.at(-1);
+    assert.deepEqual([commit?.kind, commit?.endsAt, commit?.resumeAfter], ['commit', { file: FILE, offset: 600 }, undefined]);
     assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 600 }, 'decided: the restart point moves on');
     const keys = changes.map((c) => positionKey(c.position));
     assert.deepEqual(keys, [...keys].sort(), 'changes still come in position order');
@@ -76,5 +79,27 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
     const { feed, changes } = reader();
     feed([gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), insert(200, 1), query(250, "XA END X'6f6e65',X'',1"), query(300, "XA COMMIT X'6f6e65',X'',1 ONE PHASE")]);
     assert.deepEqual(changes.map((c) => c.kind), ['insert', 'commit']);
+  });
+
+  it('with two XA transactions prepared, the older one\'s start holds the restart point until both are decided', () => {
+    const { feed, changes, boundaries } = reader();
+    const b = { xidFormatId: 1, xidGtrid: Buffer.from('two'), xidBqual: Buffer.alloc(0) };
+    feed(prepareGroup(false));
+    feed([gtid(350, 2), query(400, "XA START X'74776f',X'',1"), insert(450, 2), query(480, "XA END X'74776f',X'',1"), event('xaprepare', 500, { ...b, onePhase: false })]);
+    feed([gtid(550, 3), query(600, "XA COMMIT 'one'")]); // a quoted xid names the same transaction
+    const one = changes.filter((c) => c.kind === 'insert');
+    assert.deepEqual(one.map((c) => [c.after?.id, c.resumeFrom.offset]), [['1', 4]]);
+    assert.equal(changes.at(-1)?.resumeAfter?.offset, 300, 'the commit restarts at the still-prepared second one');
+    assert.equal(boundaries.at(-1)?.offset, 300);
+    feed([gtid(650, 4), query(700, "XA COMMIT X'74776F',X'',1")]);
+    assert.deepEqual(changes.filter((c) => c.kind === 'insert').map((c) => c.after?.id), ['1', '2']);
+    assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 700 });
+  });
+
+  it('an XA transaction that changed no replicated table does not hold the restart point', () => {
+    const { feed, boundaries } = reader();
+    const elsewhere = event('writerows', 200, { tableId: 8, tableMap: { 8: { parentSchema: 'other', tableName: 't' } }, flags: 0, rows: [{ id: 1 }] });
+    feed([gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), elsewhere, query(250, "XA END X'6f6e65',X'',1"), event('xaprepare', 300, { ...XID, onePhase: false })]);
+    assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 300 });
   });
 });

@@ -125,4 +125,19 @@ describe('Watermark', () => {
     assert.equal(watermark.pendingCount, 1);
     assert.deepEqual(watermark.current(), at(100));
   });
+
+  it('appliedThrough() is not held back by an undecided XA transaction, current() is', () => {
+    const watermark = new Watermark(at(4));
+    // An XA prepared at 4 holds the restart point; a transaction 300..400 is read after it.
+    const row = { ...change('t', at(300), 1), resumeFrom: at(4) };
+    watermark.enqueued(row);
+    watermark.transactionEnded(at(400), at(4));
+    assert.deepEqual(watermark.current(), at(4));
+    assert.deepEqual(watermark.appliedThrough(), at(300), 'the pending change\'s own transaction start');
+    watermark.applied([row]);
+    assert.deepEqual(watermark.current(), at(4));
+    assert.deepEqual(watermark.appliedThrough(), at(400));
+    watermark.transactionEnded(at(500));
+    assert.deepEqual(watermark.current(), at(500));
+  });
 });
