@@ -126,7 +126,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
     }
     const source = new BinlogSource({
-      url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger,
+      url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20,
     });
     const watermark = new Watermark(from);
     options.onStreaming?.(from, () => watermark.appliedThrough());

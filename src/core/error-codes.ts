@@ -97,8 +97,8 @@ export const ERROR_CODES = {
   },
   TRANSACTION_TOO_LARGE: {
     exit: 4,
-    cause: 'With --consistency transaction a source transaction is held in memory until its commit arrives; this one holds more row changes than --max-transaction-mib allows (left alone it would exhaust memory, and again after every restart).',
-    fix: 'Raise --max-transaction-mib if the machine has the memory (changes held in memory take several times their row bytes), or replicate with --consistency table, which streams transactions of any size.',
+    cause: 'A source transaction is held in memory until its commit arrives (every transaction with --consistency transaction; prepared XA transactions in any mode, until their XA COMMIT); this one holds more row changes than --max-transaction-mib allows (left alone it would exhaust memory, and again after every restart).',
+    fix: 'Raise --max-transaction-mib if the machine has the memory (changes held in memory take several times their row bytes); for an ordinary transaction, --consistency table streams transactions of any size.',
   },
   APPLY_FAILED: {
     exit: 4,

@@ -20,6 +20,8 @@ export interface BinlogSourceOptions {
   selects: (table: string) => boolean;
   schemas: SourceSchemaCache;
   logger: Logger;
+  /** Row changes (estimated bytes) that prepared, undecided XA transactions may hold in memory; past it reading fails with TRANSACTION_TOO_LARGE. */
+  maxHeldXaBytes?: number;
   /** Reconnect backoff after a dropped connection: first wait, then doubled up to the max. */
   reconnectMs?: { first: number; max: number };
 }

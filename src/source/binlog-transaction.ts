@@ -1,6 +1,7 @@
 import type { AnyBinlogEvent } from '@vlasky/zongji';
 import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js';
-import { COMMIT_INDEX, type Boundary, type Position } from '../core/position.js';
+import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '../core/position.js';
+import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { keyOfImage, toRowImage } from './binlog-row-decoder.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
@@ -15,7 +16,7 @@ interface OpenTransaction {
   /** MariaDB marks DDL and other implicitly committed statements as standalone: no COMMIT follows. */
   standalone: boolean;
   /** Inside XA START ... XA PREPARE: the xid, and the changes held until the XA COMMIT that decides them. */
-  xa?: { xid: string; held: ChangeEvent[] };
+  xa?: { xid: string; held: ChangeEvent[]; bytes: number };
 }
 
 /** An XA transaction prepared on the source and not yet committed or rolled back. */
@@ -23,6 +24,7 @@ interface PreparedXa {
   /** Where its group starts: reading must restart there until it is decided. */
   start: Boundary;
   held: ChangeEvent[];
+  bytes: number;
 }
 
 type Fields = Record<string, unknown>;
@@ -44,9 +46,10 @@ export class BinlogTransaction {
   private open: OpenTransaction | undefined;
   private boundary: Boundary;
   private readonly prepared = new Map<string, PreparedXa>();
+  private preparedBytes = 0;
 
   constructor(
-    private readonly options: Pick<BinlogSourceOptions, 'database' | 'selects' | 'schemas' | 'logger'>,
+    private readonly options: Pick<BinlogSourceOptions, 'database' | 'selects' | 'schemas' | 'logger' | 'maxHeldXaBytes'>,
     from: Boundary,
     private readonly emit: (event: ChangeEvent) => void,
     private readonly onBoundary: (boundary: Boundary) => void,
@@ -65,7 +68,7 @@ export class BinlogTransaction {
       case 'anonymousgtid':
         this.begin(event, fields.standalone === true);
         // MariaDB marks an XA transaction's prepare group in its GTID event (no XA START statement follows).
-        if (fields.preparedXa === true && this.open !== undefined) this.open.xa = { xid: xidOf(fields) ?? '', held: [] };
+        if (fields.preparedXa === true && this.open !== undefined) this.open.xa = { xid: xidOf(fields) ?? '', held: [], bytes: 0 };
         return;
       case 'query':
         this.query(event, file);
@@ -160,7 +163,7 @@ export class BinlogTransaction {
     switch (xa.step) {
       case 'start':
         if (this.open === undefined) this.begin(event, false);
-        if (this.open !== undefined) this.open.xa = { xid: normalXid(xa.xid), held: [] };
+        if (this.open !== undefined) this.open.xa = { xid: normalXid(xa.xid), held: [], bytes: 0 };
         return;
       case 'end':
         return;
@@ -181,12 +184,12 @@ export class BinlogTransaction {
           this.options.logger.info({ xid: xa.xid, at: `${file}:${event.nextPosition}` },
             'XA COMMIT of a transaction whose prepare this run did not read: applied by an earlier run, or prepared before the first snapshot (its warning says so)');
         }
-        this.prepared.delete(xid);
+        this.forget(xid);
         this.commit(event, file);
         return;
       }
       case 'rollback':
-        this.prepared.delete(normalXid(xa.xid));
+        this.forget(normalXid(xa.xid));
         this.finish(file, event.nextPosition);
         return;
     }
@@ -206,8 +209,14 @@ export class BinlogTransaction {
       this.commit(event, file);
       return;
     }
-    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held });
+    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held, bytes: xa.bytes });
+    this.preparedBytes += xa.bytes;
     this.finish(file, event.nextPosition);
+  }
+
+  private forget(xid: string): void {
+    this.preparedBytes -= this.prepared.get(xid)?.bytes ?? 0;
+    this.prepared.delete(xid);
   }
 
   private commit(event: AnyBinlogEvent, file: string): void {
@@ -256,8 +265,20 @@ export class BinlogTransaction {
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
-    if (open.xa !== undefined) open.xa.held.push(event);
-    else this.emit(event);
+    if (open.xa === undefined) {
+      this.emit(event);
+      return;
+    }
+    open.xa.held.push(event);
+    open.xa.bytes += event.bytes;
+    const limit = this.options.maxHeldXaBytes ?? Number.POSITIVE_INFINITY;
+    if (open.xa.bytes + this.preparedBytes > limit) {
+      const mib = Math.round(limit / 2 ** 20);
+      throw new ScscError('TRANSACTION_TOO_LARGE', `the XA transaction starting at ${describePosition(open.start)} and the undecided ones before it hold more than ${mib} MiB of row changes; `
+        + 'a prepared XA transaction is held in memory until its XA COMMIT', {
+        fix: `raise --max-transaction-mib above ${mib} if this machine has the memory (changes held in memory take several times their row bytes)`,
+      });
+    }
   }
 }
 

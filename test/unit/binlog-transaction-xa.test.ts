@@ -26,10 +26,10 @@ const insert = (next: number, id: number): AnyBinlogEvent => event('writerows', 
   tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id }],
 });
 
-function reader(): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[] } {
+function reader(maxHeldXaBytes?: number): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[] } {
   const changes: ChangeEvent[] = [];
   const boundaries: Boundary[] = [];
-  const options = { database: 'db', selects: () => true, schemas: { get: () => undefined } as unknown as SourceSchemaCache, logger: pino({ level: 'silent' }) };
+  const options = { database: 'db', selects: () => true, schemas: { get: () => undefined } as unknown as SourceSchemaCache, logger: pino({ level: 'silent' }), ...(maxHeldXaBytes === undefined ? {} : { maxHeldXaBytes }) };
   const transaction = new BinlogTransaction(options, { file: FILE, offset: 4 }, (change) => changes.push(change), (boundary) => boundaries.push(boundary));
   return { feed: (events) => events.forEach((e) => transaction.handle(e, FILE)), changes, boundaries };
 }
@@ -101,5 +101,16 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
     const elsewhere = event('writerows', 200, { tableId: 8, tableMap: { 8: { parentSchema: 'other', tableName: 't' } }, flags: 0, rows: [{ id: 1 }] });
     feed([gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), elsewhere, query(250, "XA END X'6f6e65',X'',1"), event('xaprepare', 300, { ...XID, onePhase: false })]);
     assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 300 });
+  });
+
+  it('stops with TRANSACTION_TOO_LARGE when undecided XA transactions hold more than the limit (they wait in memory)', () => {
+    const { feed } = reader(500); // a row change counts about 200 bytes
+    const b = { xidFormatId: 1, xidGtrid: Buffer.from('two'), xidBqual: Buffer.alloc(0) };
+    feed(prepareGroup(false));
+    feed([gtid(350, 2), query(400, "XA START X'74776f',X'',1"), insert(450, 2)]);
+    assert.throws(() => feed([insert(460, 3)]), (error: Error & { code?: string }) => error.code === 'TRANSACTION_TOO_LARGE' && /XA transaction starting at binlog.000001:300/.test(error.message));
+    const { feed: roomy } = reader(500);
+    roomy([...prepareGroup(false), gtid(350, 2), query(400, "XA ROLLBACK X'6f6e65',X'',1")]);
+    roomy([gtid(450, 3), query(460, "XA START X'74776f',X'',1"), insert(470, 2), insert(480, 3), query(490, "XA END X'74776f',X'',1"), event('xaprepare', 500, { ...b, onePhase: false })]);
   });
 });
