@@ -25,7 +25,13 @@ interface PreparedXa {
   start: Boundary;
   held: ChangeEvent[];
   bytes: number;
+  /** Source time of the prepare (ms), and whether a warning said it is still undecided. */
+  time: number;
+  warned: boolean;
 }
+
+/** Binlog time after which a prepared XA transaction still holding the restart point back is worth a warning. */
+const LONG_UNDECIDED_MS = 10 * 60_000;
 
 type Fields = Record<string, unknown>;
 
@@ -94,6 +100,7 @@ export class BinlogTransaction {
 
   private begin(event: AnyBinlogEvent, standalone: boolean): void {
     const fields = event as unknown as Fields;
+    if (this.preparedBytes > 0) this.warnLongUndecided(event.timestamp);
     this.open = {
       start: { ...this.boundary, ...(event.gtid === undefined ? {} : { gtid: event.gtid }) },
       gtid: event.gtid,
@@ -209,9 +216,18 @@ export class BinlogTransaction {
       this.commit(event, file);
       return;
     }
-    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held, bytes: xa.bytes });
+    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held, bytes: xa.bytes, time: open.time, warned: false });
     this.preparedBytes += xa.bytes;
     this.finish(file, event.nextPosition);
+  }
+
+  private warnLongUndecided(now: number): void {
+    for (const [xid, prepared] of this.prepared) {
+      if (prepared.warned || prepared.held.length === 0 || now - prepared.time < LONG_UNDECIDED_MS) continue;
+      prepared.warned = true;
+      this.options.logger.warn({ xid, preparedAt: describePosition(prepared.start), minutes: Math.round((now - prepared.time) / 60_000) },
+        'an XA transaction prepared on the source is still undecided: its rows wait in memory and the restart point stays at its prepare (a restart re-reads the binlog from there, which must not be purged); XA RECOVER on the source lists it, XA COMMIT or XA ROLLBACK decides it');
+    }
   }
 
   private forget(xid: string): void {

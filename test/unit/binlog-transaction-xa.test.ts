@@ -113,4 +113,19 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
     roomy([...prepareGroup(false), gtid(350, 2), query(400, "XA ROLLBACK X'6f6e65',X'',1")]);
     roomy([gtid(450, 3), query(460, "XA START X'74776f',X'',1"), insert(470, 2), insert(480, 3), query(490, "XA END X'74776f',X'',1"), event('xaprepare', 500, { ...b, onePhase: false })]);
   });
+
+  it('warns once when a prepared XA transaction holding rows stays undecided for 10 minutes of binlog time', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const options = { database: 'db', selects: () => true, schemas: { get: () => undefined } as unknown as SourceSchemaCache, logger };
+    const transaction = new BinlogTransaction(options, { file: FILE, offset: 4 }, () => undefined, () => undefined);
+    const feed = (events: AnyBinlogEvent[]): void => events.forEach((e) => transaction.handle(e, FILE));
+    const later = (next: number, minutes: number): AnyBinlogEvent => event('gtid', next, { gtid: `uuid:${next}`, timestamp: 1_700_000_000_000 + minutes * 60_000 });
+    feed(prepareGroup(false));
+    feed([later(350, 9), query(400, 'BEGIN'), insert(450, 2), event('xid', 500)]);
+    assert.equal(lines.length, 0);
+    feed([later(550, 11), query(600, 'BEGIN'), insert(650, 3), event('xid', 700), later(750, 12)]);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? '', /still undecided/);
+  });
 });
