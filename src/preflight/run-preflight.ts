@@ -48,6 +48,8 @@ interface Inspected {
   grants: Grants;
   account: string;
   tables: TableSchema[] | undefined;
+  /** XA transactions prepared and undecided on the server (XA RECOVER); undefined when it may not be listed. */
+  preparedXa: number | undefined;
 }
 
 /** Inspects the servers the intended command will use and lists what blocks it, each with its fix. */
@@ -84,8 +86,9 @@ async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: S
     const info = await readServerInfo(connection);
     const [grantLines, account] = await readGrants(connection, info);
     const tables = url.database === undefined ? undefined : await introspectDatabase(connection, url.database);
+    const preparedXa = await queryRows(connection, 'XA RECOVER').then((rows) => rows.length, () => undefined);
     Object.assign(summary, { reachable: true, flavour: info.flavour, version: info.version, serverId: info.serverId, ...(tables === undefined ? {} : { tables: tables.length }) });
-    return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables } };
+    return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables, preparedXa } };
   } catch (error) {
     if (isScscError(error) && error.exitCode === ERROR_CODES.USAGE.exit) throw error;
     const failure = isScscError(error) ? error : classifyMysqlError(error, `${role} ${endpoint}`);
@@ -117,6 +120,13 @@ function serverFindings(server: Inspected, intent: Intent): Finding[] {
   const readsBinlog = role === 'source' || intent === 'bidirectional';
   const database = server.url.database;
   if (readsBinlog && intent !== 'apply') findings.push(...binlogFindings(info, role, intent));
+  if (readsBinlog && CDC_INTENTS.includes(intent) && (server.preparedXa ?? 0) > 0) {
+    findings.push({
+      check: 'xa.prepared', severity: 'warning', server: role,
+      message: `${server.preparedXa} XA transaction(s) prepared and undecided (any database): a first start's snapshot cannot see their rows, nor can the stream after it; if one commits and changed replicated tables, the target misses those rows`,
+      fix: 'XA RECOVER lists them: XA COMMIT or XA ROLLBACK them before the first start, or run scsc reconcile --repair after they commit',
+    });
+  }
   findings.push(...privilegeFindings(server.grants, role, intent, database, server.account));
   if (intent === 'bidirectional') findings.push(...privilegeFindings(server.grants, role === 'source' ? 'target' : 'source', intent, database, server.account).map((f) => ({ ...f, server: role })));
   if ((info.flavour === 'mariadb' && !versionAtLeast(info, 10, 3)) || (info.flavour === 'mysql' && !versionAtLeast(info, 5, 7))) {

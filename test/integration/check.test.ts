@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
 import { findFreePort } from '../../src/sandbox/free-port.js';
 import { sampleSchemaSql } from '../../src/sandbox/sample-schema.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
@@ -121,6 +122,26 @@ describe('scsc check against throwaway servers', { skip: servers.skip }, () => {
     } finally {
       await servers.target.sql(`SET GLOBAL server_id = ${servers.target.serverId}`);
     }
+  });
+
+  it('warns of XA transactions prepared and undecided on the source (a snapshot cannot see their rows)', async () => {
+    const session = await mysql.createConnection({ host: servers.source.host, port: servers.source.port, user: 'root', database: 'shop' });
+    try {
+      await session.query("XA START 'pending'");
+      await session.query("INSERT INTO customers (email, name) VALUES ('xa@example.com', 'XA')");
+      await session.query("XA END 'pending'");
+      await session.query("XA PREPARE 'pending'");
+      const { code, report } = await check(['--source', servers.source.url('shop'), '--target', servers.target.url('shop')]);
+      assert.equal(code, 0);
+      const finding = report.findings.find((f) => f.check === 'xa.prepared');
+      assert.equal(finding?.severity, 'warning');
+      assert.match(finding?.message ?? '', /^1 XA transaction/);
+    } finally {
+      await session.query("XA ROLLBACK 'pending'").catch(() => undefined);
+      await session.end();
+    }
+    const { report } = await check(['--source', servers.source.url('shop'), '--target', servers.target.url('shop')]);
+    assert.equal(report.findings.some((f) => f.check === 'xa.prepared'), false);
   });
 
   it('reports column differences between common tables and tables on one side only', async () => {
