@@ -67,8 +67,16 @@ export class BinlogTransaction {
     const fields = event as unknown as Fields;
     switch (event.getEventName()) {
       case 'rotate':
-        if (this.open === undefined) this.advance({ file: String(fields.binlogName), offset: Number(fields.position) });
+        if (this.open === undefined) this.ended({ file: String(fields.binlogName), offset: Number(fields.position) });
         return;
+      case 'heartbeat': {
+        // Sent when the server has nothing more to send: everything before its position has been
+        // read, including events that end no transaction (a binlog's checkpoint and GTID list).
+        const offset = typeof fields.position === 'number' ? fields.position : event.nextPosition;
+        const name = typeof fields.binlogName === 'string' && fields.binlogName !== '' ? fields.binlogName : file;
+        if (this.open === undefined && name === this.boundary.file && offset > this.boundary.offset) this.ended({ file: name, offset });
+        return;
+      }
       case 'mariadbgtid':
       case 'gtid':
       case 'anonymousgtid':
@@ -240,6 +248,9 @@ export class BinlogTransaction {
       const endsAt = { file, offset: event.nextPosition };
       const restart = this.restartPoint(endsAt);
       this.push('commit', '', restart === endsAt ? { endsAt } : { endsAt, resumeAfter: restart }, COMMIT_INDEX);
+      this.open = undefined;
+      this.advance(endsAt);
+      return;
     }
     this.finish(file, event.nextPosition);
   }
@@ -253,9 +264,26 @@ export class BinlogTransaction {
     return boundary;
   }
 
+  /** The end of a group that commits nothing here (a rollback, an XA prepare, a group of other tables' events). */
   private finish(file: string, nextPosition: number): void {
     this.open = undefined;
-    if (nextPosition > 0) this.advance({ file, offset: nextPosition });
+    if (nextPosition > 0) this.ended({ file, offset: nextPosition });
+  }
+
+  /**
+   * Reading has passed `boundary` outside any transaction: a commit event with no changes tells the
+   * pipeline (its restart point and what is applied move on even if no commit follows for a while).
+   * Its index 0 sorts it after every change before the boundary and before the next transaction's.
+   */
+  private ended(boundary: Boundary): void {
+    const restart = this.restartPoint(boundary);
+    const event: ChangeEvent = {
+      kind: 'commit', db: this.options.database, table: '', position: { file: boundary.file, offset: boundary.offset, index: 0 },
+      resumeFrom: restart, origin: 0, commitTime: Date.now(), bytes: 200, endsAt: boundary,
+    };
+    if (restart !== boundary) event.resumeAfter = restart;
+    this.emit(event);
+    this.advance(boundary);
   }
 
   private advance(boundary: Boundary): void {

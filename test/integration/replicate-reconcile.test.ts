@@ -43,6 +43,26 @@ describe('scsc replicate --reconcile-every', { skip: servers.skip }, () => {
     assert.equal(await repairing.exited, 0, repairing.output().slice(-3000));
   });
 
+  it('finds drift on an idle source whose binlog ends in events that end no transaction (after FLUSH BINARY LOGS)', { timeout: 90_000 }, async () => {
+    // The pass waits for the stream to pass the source's binlog end before a difference counts; with
+    // no commit after the rotation, only the server's heartbeat shows that everything was read.
+    const schema = 'CREATE DATABASE rcidle; USE rcidle; CREATE TABLE r (id INT PRIMARY KEY, v INT NOT NULL)';
+    await servers.source.sql(schema);
+    await servers.target.sql(schema);
+    await servers.source.sql('INSERT INTO r SELECT seq, seq FROM seq_1_to_50', 'rcidle');
+    const watching = startCli(['replicate', '--source', servers.source.url('rcidle'), '--target', servers.target.url('rcidle'), '--reconcile-every', '1s', '--log-level', 'info']);
+    try {
+      await waitForOutput(watching, 'streaming from the source binlog');
+      await waitForTablesEqual({ server: servers.source, database: 'rcidle' }, { server: servers.target, database: 'rcidle' }, ['r'], watching);
+      await servers.source.sql('FLUSH BINARY LOGS');
+      await servers.target.sql('DELETE FROM r WHERE id = 5', 'rcidle');
+      await waitForOutput(watching, /"table":"r","missing":1,"extra":0,"changed":0,"repaired":false.*drift found/, 40_000);
+    } finally {
+      watching.child.kill('SIGTERM');
+    }
+    assert.equal(await watching.exited, 0, watching.output().slice(-3000));
+  });
+
   it('still exits with the error when a batch fails permanently (the passes end with the run)', { timeout: 120_000 }, async () => {
     const schema = 'CREATE DATABASE rcfail; USE rcfail; CREATE TABLE f (id INT PRIMARY KEY, v INT NOT NULL)';
     await servers.source.sql(schema);

@@ -63,7 +63,9 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
   it('drops a prepared transaction that XA ROLLBACK decides', () => {
     const { feed, changes, boundaries } = reader();
     feed([...prepareGroup(false), gtid(350, 2), query(400, "XA ROLLBACK X'6f6e65',X'',1")]);
-    assert.deepEqual(changes, []);
+    assert.deepEqual(changes.filter((c) => c.kind !== 'commit'), []);
+    const last = changes.at(-1);
+    assert.deepEqual([last?.endsAt, last?.resumeAfter], [{ file: FILE, offset: 400 }, undefined], 'a change-less commit tells the pipeline the restart point moved on');
     assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 400 });
   });
 
@@ -127,5 +129,17 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
     feed([later(550, 11), query(600, 'BEGIN'), insert(650, 3), event('xid', 700), later(750, 12)]);
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /still undecided/);
+  });
+
+  it('a heartbeat outside a transaction moves the stream past events that end no transaction (a binlog checkpoint)', () => {
+    const { feed, changes } = reader();
+    feed([gtid(100, 1), query(150, 'BEGIN'), insert(200, 1), event('xid', 250)]);
+    feed([event('heartbeat', 320, { binlogName: FILE })]);
+    const last = changes.at(-1);
+    assert.deepEqual([last?.kind, last?.endsAt, last?.position.index], ['commit', { file: FILE, offset: 320 }, 0]);
+    feed([event('heartbeat', 320, { binlogName: FILE }), event('heartbeat', 900, { binlogName: 'binlog.000002' })]);
+    assert.equal(changes.length, 3, 'no marker for a position already passed or in another file');
+    feed([gtid(350, 2), query(360, 'BEGIN'), insert(400, 2), event('heartbeat', 420, { binlogName: FILE }), event('xid', 450)]);
+    assert.deepEqual(changes.slice(3).map((c) => c.kind), ['insert', 'commit'], 'none inside a transaction');
   });
 });
