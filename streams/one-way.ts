@@ -127,6 +127,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     }
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20,
+      chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });
     const watermark = new Watermark(from);
     options.onStreaming?.(from, () => watermark.appliedThrough());

@@ -120,6 +120,13 @@ function serverFindings(server: Inspected, intent: Intent): Finding[] {
   const readsBinlog = role === 'source' || intent === 'bidirectional';
   const database = server.url.database;
   if (readsBinlog && intent !== 'apply') findings.push(...binlogFindings(info, role, intent));
+  if (readsBinlog && CDC_INTENTS.includes(intent) && server.preparedXa === undefined) {
+    findings.push({
+      check: 'xa.unlisted', severity: 'info', server: role,
+      message: 'XA RECOVER is refused to this account: prepared, undecided XA transactions (whose rows a first snapshot cannot see) are not checked',
+      fix: info.flavour === 'mysql' ? 'GRANT XA_RECOVER_ADMIN ON *.* TO the account, or run XA RECOVER as an administrator' : 'run XA RECOVER as an administrator before the first start',
+    });
+  }
   if (readsBinlog && CDC_INTENTS.includes(intent) && (server.preparedXa ?? 0) > 0) {
     findings.push({
       check: 'xa.prepared', severity: 'warning', server: role,

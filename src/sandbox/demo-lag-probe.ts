@@ -26,8 +26,18 @@ export class DemoLagProbe {
   private constructor(private readonly source: mysql.Connection, private readonly target: mysql.Connection, private readonly applied: () => Boundary) {}
 
   static async open(source: MariaDbServer, target: MariaDbServer, database: string, applied: () => Boundary): Promise<DemoLagProbe> {
-    const connect = (server: MariaDbServer): Promise<mysql.Connection> => mysql.createConnection({ host: server.host, port: server.port, user: 'root', database });
-    return new DemoLagProbe(await connect(source), await connect(target), applied);
+    const connect = async (server: MariaDbServer): Promise<mysql.Connection> => {
+      const connection = await mysql.createConnection({ host: server.host, port: server.port, user: 'root', database });
+      connection.on('error', () => undefined); // a server gone: the next query fails, and the demo reports that
+      return connection;
+    };
+    const first = await connect(source);
+    try {
+      return new DemoLagProbe(first, await connect(target), applied);
+    } catch (error) {
+      await first.end().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Starts the timeline of the source's binlog end. */

@@ -18,6 +18,7 @@ export function startDemoWorkload(source: MariaDbServer, database: string): Demo
   let transactions = 0;
   const loop = (async (): Promise<void> => {
     const db = await mysql.createConnection({ host: source.host, port: source.port, user: 'root', database });
+    db.on('error', () => undefined); // a server gone: the next query fails and ends the loop
     try {
       while (running) {
         const step = transactions % 10;

@@ -14,6 +14,8 @@ export interface BinlogSourceOptions {
   url: DatabaseUrl;
   /** The replica id scsc's binlog client announces; must differ from every server's server_id. */
   serverId: number;
+  /** Chooses the id again before a reconnect (a replica registered meanwhile may hold the old one). */
+  chooseServerId?: () => Promise<number>;
   /** Only this database's tables are decoded. */
   database: string;
   /** Which of its tables are replicated (include/exclude). */
@@ -47,8 +49,11 @@ const FATAL_ERRNO: Record<number, 'CHECKPOINT_PURGED' | 'BINLOG_UNREADABLE'> = {
 export class BinlogSource {
   private zongji: ZongJi | undefined;
   private paused = false;
+  private serverId: number;
 
-  constructor(private readonly options: BinlogSourceOptions) {}
+  constructor(private readonly options: BinlogSourceOptions) {
+    this.serverId = options.serverId;
+  }
 
   changes(from: Boundary): Observable<ChangeEvent> {
     return new Observable<ChangeEvent>((subscriber) => {
@@ -81,7 +86,15 @@ export class BinlogSource {
           const wait = Math.min(backoff.max, backoff.first * 2 ** attempt++);
           this.options.logger.warn({ err: String((error as Error).message ?? error), retryInMs: wait, from: boundary }, 'binlog connection lost; reconnecting');
           this.close();
-          retry = setTimeout(connect, wait);
+          retry = setTimeout(() => {
+            const choosing = this.options.chooseServerId?.() ?? Promise.resolve(this.serverId);
+            void choosing.catch(() => this.serverId).then((id) => {
+              if (stopped) return;
+              if (id !== this.serverId) this.options.logger.warn({ serverId: id, was: this.serverId }, 'reconnecting with another binlog client id: a replica registered with the source has the old one');
+              this.serverId = id;
+              connect();
+            });
+          }, wait);
         });
         this.zongji = zongji;
         let lastSeen = Date.now();
@@ -150,7 +163,7 @@ export class BinlogSource {
       }
     });
     zongji.start({
-      serverId: this.options.serverId,
+      serverId: this.serverId,
       filename: from.file,
       position: from.offset,
       includeEvents: ['rotate', 'mariadbgtid', 'gtid', 'anonymousgtid', 'query', 'xid', 'xaprepare', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'heartbeat', 'transactionpayload', 'partialupdaterows'],

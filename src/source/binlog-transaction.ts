@@ -224,7 +224,12 @@ export class BinlogTransaction {
       this.commit(event, file);
       return;
     }
-    this.prepared.set(xidOf(event as unknown as Fields) ?? xa.xid, { start: open.start, held: xa.held, bytes: xa.bytes, time: open.time, warned: false });
+    const xid = xidOf(event as unknown as Fields) ?? xa.xid;
+    if (this.prepared.has(xid)) {
+      this.options.logger.warn({ xid }, 'an XA transaction was prepared again under an xid whose earlier prepare was never seen decided: the earlier one\'s rows are dropped; run scsc reconcile --repair');
+      this.forget(xid);
+    }
+    this.prepared.set(xid, { start: open.start, held: xa.held, bytes: xa.bytes, time: open.time, warned: false });
     this.preparedBytes += xa.bytes;
     this.finish(file, event.nextPosition);
   }

@@ -50,4 +50,32 @@ describe('scsc replicate beside a native replica of the source', { skip: servers
       await replica.sql('STOP SLAVE').catch(() => undefined);
     }
   });
+
+  it('takes another id when a replica registers with its id while it streams (the source drops scsc\'s reader; the reconnect chooses again)', { timeout: 90_000 }, async () => {
+    const { source, target, replica } = servers;
+    await replica.sql('STOP SLAVE; RESET SLAVE ALL');
+    const usual = streamClientId(streamName(parseDatabaseUrl(source.url('cid2'), 'source')));
+    await source.sql('CREATE DATABASE cid2; CREATE TABLE cid2.t (id INT PRIMARY KEY, v INT NOT NULL)');
+    await target.sql('CREATE DATABASE cid2');
+    const cli = startCli(['replicate', '--source', source.url('cid2'), '--target', target.url('cid2'), '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      const [head] = (await source.sql('SELECT @@gtid_binlog_pos AS pos')) as Array<{ pos: string }>;
+      await replica.sql(`SET GLOBAL server_id = ${usual}; SET GLOBAL gtid_slave_pos = '${head?.pos ?? ''}';
+        CREATE DATABASE IF NOT EXISTS cid2; CREATE TABLE IF NOT EXISTS cid2.t (id INT PRIMARY KEY, v INT NOT NULL);
+        CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = ${source.port}, MASTER_USER = 'root', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 60;
+        START SLAVE`);
+      await waitForOutput(cli, 'reconnecting with another binlog client id', 30_000);
+      for (let i = 1; i <= 20; i++) await source.sql(`INSERT INTO t VALUES (${i}, ${i})`, 'cid2');
+      const [end] = (await source.sql('SELECT @@gtid_binlog_pos AS pos')) as Array<{ pos: string }>;
+      const [waited] = (await replica.sql(`SELECT MASTER_GTID_WAIT('${end?.pos ?? ''}', 20) AS r`)) as Array<{ r: number }>;
+      const [status] = (await replica.sql('SHOW SLAVE STATUS')) as Array<Record<string, string>>;
+      assert.equal(Number(waited?.r), 0, `the replica fell behind: ${status?.Last_IO_Error ?? ''} ${status?.Last_SQL_Error ?? ''}`);
+      await waitForTablesEqual({ server: source, database: 'cid2' }, { server: target, database: 'cid2' }, ['t'], cli, 30_000);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+      await replica.sql('STOP SLAVE').catch(() => undefined);
+    }
+  });
 });
