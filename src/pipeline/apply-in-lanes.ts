@@ -115,15 +115,16 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       }, fail);
     };
 
-    const route = (event: ChangeEvent): void => {
+    /** Queues a change in its lane and, unless `pumpNow` is false, starts the lane; the lane's name when queued. */
+    const route = (event: ChangeEvent, pumpNow = true): string | undefined => {
       if (barrier !== undefined) {
         held.push(event);
-        return;
+        return undefined;
       }
       if (options.isBarrier(event)) {
         barrier = event;
         runBarrier();
-        return;
+        return undefined;
       }
       const name = options.laneOf(event);
       let lane = lanes.get(name);
@@ -139,10 +140,11 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
         lane.openBytes += event.bytes;
         if (lane.openBytes > (options.maxTransactionBytes ?? Number.POSITIVE_INFINITY)) {
           fail(transactionTooLarge(event, options.maxTransactionBytes ?? 0));
-          return;
+          return undefined;
         }
       }
-      pump(name, lane);
+      if (pumpNow) pump(name, lane);
+      return name;
     };
 
     const runBarrier = (): void => {
@@ -156,7 +158,16 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
         subscriber.next({ lane: '#barrier', events: [event], barrier: true });
         const release = held;
         held = [];
-        for (const next of release) route(next);
+        // Queued first, started after: each lane's first batch takes all it has, not a single change.
+        const queued = new Set<string>();
+        for (const next of release) {
+          const name = route(next, false);
+          if (name !== undefined) queued.add(name);
+        }
+        for (const name of queued) {
+          const lane = lanes.get(name);
+          if (lane !== undefined) pump(name, lane);
+        }
         maybeComplete();
       }, fail);
     };

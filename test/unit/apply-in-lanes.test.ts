@@ -146,6 +146,14 @@ describe('applyInLanes: DDL barrier', () => {
     assert.deepEqual(h.emitted.map((b) => `${b.barrier}:${names(b.events).join(',')}`), ['false:a1', 'false:b1', 'true:d1']);
   });
 
+  it('releases the changes held behind it as whole batches, not one change first', async () => {
+    const h = harness();
+    h.push(ddl('d1'));
+    h.push(change('a1'), change('a2'), change('b1'), change('a3'));
+    await h.finish(0);
+    assert.deepEqual(h.started(), ['barrier:d1', 'a:a1,a2,a3', 'b:b1']);
+  });
+
   it('waits for changes still queued behind an in-flight batch too', async () => {
     const h = harness();
     h.push(change('a1'), change('a2'), ddl('d1'));
@@ -201,8 +209,8 @@ describe('applyInLanes: backpressure', () => {
     await h.finish(0); // a1 applied: 300 bytes queued (barrier + 2 held)
     await h.finish(1); // d1 applied: 200
     assert.deepEqual(h.signals, ['pause@4']);
-    assert.deepEqual(h.started(), ['a:a1', 'barrier:d1', 'a:a2']);
-    await h.finish(2); // a2 applied: 100, the low mark
+    assert.deepEqual(h.started(), ['a:a1', 'barrier:d1', 'a:a2,a3']);
+    await h.finish(2); // a2 and a3 applied: 0, below the low mark
     assert.deepEqual(h.signals, ['pause@4', 'resume@4']);
   });
 });
