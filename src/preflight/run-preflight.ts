@@ -14,6 +14,7 @@ import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, t
 import { parseGrants, type Grants } from './grants.js';
 import { privilegeFindings } from './privilege-checks.js';
 import { schemaDiffFindings, tableFindings } from './table-checks.js';
+import { countPreparedXa } from '../source/prepared-xa.js';
 
 export interface PreflightOptions {
   intent: Intent;
@@ -86,7 +87,7 @@ async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: S
     const info = await readServerInfo(connection);
     const [grantLines, account] = await readGrants(connection, info);
     const tables = url.database === undefined ? undefined : await introspectDatabase(connection, url.database);
-    const preparedXa = await queryRows(connection, 'XA RECOVER').then((rows) => rows.length, () => undefined);
+    const preparedXa = await countPreparedXa(connection);
     Object.assign(summary, { reachable: true, flavour: info.flavour, version: info.version, serverId: info.serverId, ...(tables === undefined ? {} : { tables: tables.length }) });
     return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables, preparedXa } };
   } catch (error) {

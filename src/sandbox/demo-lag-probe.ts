@@ -55,7 +55,8 @@ export class DemoLagProbe {
   }
 
   async sample(): Promise<LagSample> {
-    const head = positionKey(await readBinlogHead(this.source));
+    // The timeline's latest reading (at most HEAD_SAMPLE_MS old), not a query of its own.
+    const head = this.heads.at(-1)?.key ?? '';
     const applied = positionKey(this.applied());
     let lagMs = 0;
     if (applied < head) {

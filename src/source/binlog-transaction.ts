@@ -251,8 +251,7 @@ export class BinlogTransaction {
   private commit(event: AnyBinlogEvent, file: string): void {
     if (this.open !== undefined && event.nextPosition > 0) {
       const endsAt = { file, offset: event.nextPosition };
-      const restart = this.restartPoint(endsAt);
-      this.push('commit', '', restart === endsAt ? { endsAt } : { endsAt, resumeAfter: restart }, COMMIT_INDEX);
+      this.push('commit', '', this.endOf(endsAt), COMMIT_INDEX);
       this.open = undefined;
       this.advance(endsAt);
       return;
@@ -281,14 +280,17 @@ export class BinlogTransaction {
    * Its index 0 sorts it after every change before the boundary and before the next transaction's.
    */
   private ended(boundary: Boundary): void {
-    const restart = this.restartPoint(boundary);
-    const event: ChangeEvent = {
+    this.emit({
       kind: 'commit', db: this.options.database, table: '', position: { file: boundary.file, offset: boundary.offset, index: 0 },
-      resumeFrom: restart, origin: 0, commitTime: Date.now(), bytes: 200, endsAt: boundary,
-    };
-    if (restart !== boundary) event.resumeAfter = restart;
-    this.emit(event);
+      resumeFrom: this.restartPoint(boundary), origin: 0, commitTime: Date.now(), bytes: 200, ...this.endOf(boundary),
+    });
     this.advance(boundary);
+  }
+
+  /** A commit event's end: the boundary, and where to restart instead while an undecided XA holds it back. */
+  private endOf(boundary: Boundary): Pick<ChangeEvent, 'endsAt' | 'resumeAfter'> {
+    const restart = this.restartPoint(boundary);
+    return restart === boundary ? { endsAt: boundary } : { endsAt: boundary, resumeAfter: restart };
   }
 
   private advance(boundary: Boundary): void {

@@ -5,6 +5,7 @@ import { ScscError } from '../core/scsc-error.js';
 import type { Flavour } from '../mysql/server-info.js';
 import { openSessionPool } from '../mysql/session-pool.js';
 import { readBinlogHead } from './binlog-head.js';
+import { countPreparedXa } from './prepared-xa.js';
 
 export interface SnapshotSession {
   /** One connection inside the snapshot transaction, shaped as a pool for the sync engine (queries run one at a time). */
@@ -48,8 +49,8 @@ export async function openSnapshotSession(url: DatabaseUrl, flavour: Flavour): P
         await connection.query('UNLOCK TABLES');
       }
     }
-    const [prepared] = await connection.query<RowDataPacket[]>('XA RECOVER').catch(() => [[] as RowDataPacket[]]);
-    return { pool: asPool(connection), head, preparedXa: prepared.length, close: async () => {
+    const preparedXa = (await countPreparedXa(connection)) ?? 0;
+    return { pool: asPool(connection), head, preparedXa, close: async () => {
       await connection.query('COMMIT').catch(() => undefined);
       connection.release();
       await pool.end().catch(() => undefined);
