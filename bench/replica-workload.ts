@@ -69,7 +69,9 @@ export interface ReplicateProcess {
 export function startReplicate(source: MariaDbServer, target: MariaDbServer, database: string, extra: string[] = []): ReplicateProcess {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCSC_')));
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'replicate', '--source', source.url(database), '--target', target.url(database), '--log-level', 'info', ...extra], {
+  // SCSC_BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the scsc process.
+  const nodeArgs = (process.env.SCSC_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'replicate', '--source', source.url(database), '--target', target.url(database), '--log-level', 'info', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'], env,
   });
   let output = '';

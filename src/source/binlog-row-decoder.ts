@@ -1,4 +1,4 @@
-import { columnClass } from '../core/column-class.js';
+import { columnClass, type ColumnClass } from '../core/column-class.js';
 import type { RowImage } from '../core/change-event.js';
 import type { RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
@@ -72,15 +72,16 @@ export function enumValues(columnType: string): string[] {
  * stored byte), which no YEAR column can hold otherwise.
  */
 export function toRowImage(row: Record<string, unknown>, table: TableSchema | undefined): RowImage {
-  const columns = table === undefined ? EMPTY : columnsByName(table);
+  const columns = table === undefined ? EMPTY : columnRules(table);
   // zongji's row object is used once: converted in place rather than copied (one allocation per row less).
   for (const name in row) row[name] = toRowValue(row[name], columns.get(name) ?? columns.get(name.toLowerCase()), name);
   return row as RowImage;
 }
 
 /** How one column's values are corrected, decided once per schema version. */
-interface ColumnRule {
+export interface ColumnRule {
   column: ColumnSchema;
+  kind: ColumnClass;
   keepsBytes: boolean;
   time: boolean;
   year: boolean;
@@ -90,12 +91,12 @@ const EMPTY = new Map<string, ColumnRule>();
 const rulesBySchema = new WeakMap<TableSchema, Map<string, ColumnRule>>();
 
 /** Rules by exact and by lower-case name: zongji names columns as the binlog metadata spells them. */
-function columnsByName(table: TableSchema): Map<string, ColumnRule> {
+export function columnRules(table: TableSchema): Map<string, ColumnRule> {
   let rules = rulesBySchema.get(table);
   if (rules === undefined) {
     rules = new Map();
     for (const column of table.columns) {
-      const rule = { column, keepsBytes: keepsBytes(column), time: column.dataType === 'time', year: column.dataType === 'year' };
+      const rule = { column, kind: columnClass(column), keepsBytes: keepsBytes(column), time: column.dataType === 'time', year: column.dataType === 'year' };
       rules.set(column.name, rule);
       rules.set(column.name.toLowerCase(), rule);
     }
@@ -104,7 +105,7 @@ function columnsByName(table: TableSchema): Map<string, ColumnRule> {
   return rules;
 }
 
-function toRowValue(value: unknown, rule: ColumnRule | undefined, name: string): RowValue {
+export function toRowValue(value: unknown, rule: ColumnRule | undefined, name: string): RowValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
     if (rule === undefined) return value;

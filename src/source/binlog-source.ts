@@ -8,6 +8,7 @@ import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
 import { patchTableEntry, type ZongjiTableEntry } from './binlog-row-decoder.js';
+import { adoptRowsEvent, compileRowReader, readByScsc } from './binlog-row-reader.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
 
 export interface BinlogSourceOptions {
@@ -33,6 +34,8 @@ const PAUSED_READER_TIMEOUT_S = 3600;
 /** The server sends a heartbeat after this long without events; silence for 3x means the link is dead. */
 const HEARTBEAT_S = 5;
 
+const ROW_EVENTS: Record<string, 'insert' | 'update' | 'delete' | undefined> = { writerows: 'insert', updaterows: 'update', deleterows: 'delete' };
+
 const FATAL_ERRNO: Record<number, 'CHECKPOINT_PURGED' | 'BINLOG_UNREADABLE'> = {
   1236: 'CHECKPOINT_PURGED', // ER_MASTER_FATAL_ERROR_READING_BINLOG: purged file, or a position past the end
   1227: 'BINLOG_UNREADABLE', // ER_SPECIFIC_ACCESS_DENIED_ERROR: no REPLICATION SLAVE
@@ -50,6 +53,7 @@ export class BinlogSource {
   private zongji: ZongJi | undefined;
   private paused = false;
   private serverId: number;
+  private readonly slowTables = new Set<string>();
 
   constructor(private readonly options: BinlogSourceOptions) {
     this.serverId = options.serverId;
@@ -150,13 +154,28 @@ export class BinlogSource {
     zongji.on('binlog', (event: AnyBinlogEvent) => {
       // zongji resumes its socket itself after a metadata lookup: hold it again.
       if (this.paused) zongji.connection?.pause();
-      if (event.getEventName() === 'tablemap') {
+      const name = event.getEventName();
+      if (name === 'tablemap') {
         const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
         const entry = zongji.tableMap[map.tableId] as unknown as ZongjiTableEntry | undefined;
-        if (entry !== undefined && map.schemaName === this.options.database) patchTableEntry(entry, this.options.schemas.get(map.tableName));
+        if (entry !== undefined && map.schemaName === this.options.database) {
+          const table = this.options.schemas.get(map.tableName);
+          patchTableEntry(entry, table);
+          const slow = compileRowReader(entry, table);
+          if (slow !== undefined && !this.slowTables.has(map.tableName)) {
+            this.slowTables.add(map.tableName);
+            this.options.logger.debug({ table: map.tableName, ...slow }, "rows of this table are decoded by zongji: scsc's own row reader does not read this column's type");
+          }
+        }
         return;
       }
       try {
+        const kind = ROW_EVENTS[name];
+        if (kind !== undefined && !readByScsc(event)) {
+          const map = event as AnyBinlogEvent & { tableId: number; tableMap?: Record<number, { parentSchema?: string; tableName?: string } | undefined> };
+          const entry = map.tableMap?.[map.tableId];
+          adoptRowsEvent(event, kind, entry?.parentSchema === this.options.database && entry.tableName !== undefined ? this.options.schemas.get(entry.tableName) : undefined);
+        }
         transaction.handle(event, zongji.options.filename ?? from.file);
       } catch (error) {
         subscriber.error(error);

@@ -3,7 +3,7 @@ import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js'
 import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
-import { keyOfImage, toRowImage } from './binlog-row-decoder.js';
+import { keyOfImage } from './binlog-row-decoder.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -157,11 +157,10 @@ export class BinlogTransaction {
     const schema = this.options.schemas.get(map.tableName);
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
     const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
-    for (const raw of fields.rows as Fields[]) {
-      const beforeRaw = kind === 'update' ? (raw.before as Fields) : kind === 'delete' ? raw : undefined;
-      const afterRaw = kind === 'update' ? (raw.after as Fields) : kind === 'insert' ? raw : undefined;
-      const before = beforeRaw === undefined ? undefined : toRowImage(beforeRaw, schema);
-      const after = afterRaw === undefined ? undefined : toRowImage(afterRaw, schema);
+    // Row images arrive in scsc's exact forms (binlog-row-reader.ts reads them).
+    for (const raw of fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>) {
+      const before = kind === 'update' ? (raw as { before: RowImage }).before : kind === 'delete' ? (raw as RowImage) : undefined;
+      const after = kind === 'update' ? (raw as { after: RowImage }).after : kind === 'insert' ? (raw as RowImage) : undefined;
       const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
       const newKey = identity === undefined || before === undefined || after === undefined ? undefined : keyOfImage(after, identity.columns);
       const change: Partial<ChangeEvent> = {};

@@ -23,7 +23,7 @@ function event(name: string, nextPosition: number, fields: Record<string, unknow
 const gtid = (next: number, n: number): AnyBinlogEvent => event('gtid', next, { gtid: `uuid:${n}` });
 const query = (next: number, sql: string): AnyBinlogEvent => event('query', next, { query: sql, schema: 'db' });
 const insert = (next: number, id: number): AnyBinlogEvent => event('writerows', next, {
-  tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id }],
+  tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id: String(id) }],
 });
 
 function reader(maxHeldXaBytes?: number): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[] } {
@@ -100,7 +100,7 @@ describe('BinlogTransaction: XA as MySQL logs it', () => {
 
   it('an XA transaction that changed no replicated table does not hold the restart point', () => {
     const { feed, boundaries } = reader();
-    const elsewhere = event('writerows', 200, { tableId: 8, tableMap: { 8: { parentSchema: 'other', tableName: 't' } }, flags: 0, rows: [{ id: 1 }] });
+    const elsewhere = event('writerows', 200, { tableId: 8, tableMap: { 8: { parentSchema: 'other', tableName: 't' } }, flags: 0, rows: [{ id: '1' }] });
     feed([gtid(100, 1), query(150, "XA START X'6f6e65',X'',1"), elsewhere, query(250, "XA END X'6f6e65',X'',1"), event('xaprepare', 300, { ...XID, onePhase: false })]);
     assert.deepEqual(boundaries.at(-1), { file: FILE, offset: 300 });
   });
