@@ -4,10 +4,28 @@ import type { RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
 
+/** One column of zongji's table-map entry: the binlog type (ENUM/SET resolved) and its metadata. */
+export interface ZongjiColumn {
+  name: string;
+  charset: string | null;
+  type: number;
+  metadata?: { max_length?: number; length_size?: number; precision?: number; decimals?: number; bits?: number; size?: number };
+}
+
+/** zongji's view of a column's definition (information_schema, scsc's introspection or FULL metadata). */
+export interface ZongjiColumnSchema {
+  COLUMN_NAME: string;
+  COLUMN_TYPE: string;
+  /** From the binlog's SIGNEDNESS metadata, when it has it. */
+  UNSIGNED?: boolean;
+  ENUM_VALUES?: string[];
+  SET_VALUES?: string[];
+}
+
 /** The parts of zongji's per-table cache that decide how row values are decoded. */
 export interface ZongjiTableEntry {
-  columns?: Array<{ name: string; charset: string | null; type: number }>;
-  columnSchemas: Array<{ COLUMN_NAME: string; COLUMN_TYPE: string; ENUM_VALUES?: string[]; SET_VALUES?: string[] }>;
+  columns?: ZongjiColumn[];
+  columnSchemas: ZongjiColumnSchema[];
 }
 
 const MYSQL_TYPE_BLOB = 252;

@@ -2,7 +2,7 @@ import type { RowImage } from '../core/change-event.js';
 import type { RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { TableSchema } from '../core/table-schema.js';
-import { columnRules, toRowImage, type ColumnRule } from './binlog-row-decoder.js';
+import { columnRules, patchTableEntry, toRowImage, type ColumnRule, type ZongjiColumn, type ZongjiColumnSchema, type ZongjiTableEntry } from './binlog-row-decoder.js';
 
 /** zongji's packet reader, as its row events hand it over. */
 interface ZongjiParser {
@@ -10,24 +10,7 @@ interface ZongjiParser {
   _offset: number;
 }
 
-/** One column of zongji's table-map entry: the binlog type (ENUM/SET resolved) and its metadata. */
-interface ZongjiColumn {
-  name: string;
-  charset: string | null;
-  type: number;
-  metadata?: { max_length?: number; length_size?: number; precision?: number; decimals?: number; bits?: number; size?: number };
-}
-
-interface ZongjiColumnSchema {
-  COLUMN_TYPE: string;
-  UNSIGNED?: boolean;
-  ENUM_VALUES?: string[];
-  SET_VALUES?: string[];
-}
-
-export interface RowReaderTableEntry {
-  columns?: ZongjiColumn[];
-  columnSchemas: ZongjiColumnSchema[];
+export interface RowReaderTableEntry extends ZongjiTableEntry {
   [READER]?: CompiledRow;
 }
 
@@ -37,6 +20,8 @@ interface RowsEventThis {
   columns_present_bitmap: Buffer;
   columns_present_bitmap2?: Buffer;
   rows?: unknown[];
+  /** Binlog bytes of the row images read so far (see rowImageBytes). */
+  scscRowBytes?: number;
 }
 
 type FetchRow = (this: RowsEventThis, parser: ZongjiParser) => unknown;
@@ -56,8 +41,8 @@ interface CompiledRow {
 }
 
 const READER = Symbol('scsc row reader');
-/** zongji's own row readers, by the prototype that held them. */
-const zongjiFetch = new WeakMap<object, FetchRow>();
+/** zongji's own row readers, by the prototype that held them (RowsEvent's, UpdateRows'). */
+const zongjiFetch = new Map<object, FetchRow>();
 
 /** Binlog column type codes (MySQL's enum_field_types). */
 const T = {
@@ -108,19 +93,36 @@ export function readByScsc(event: object): boolean {
 }
 
 function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
+  const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
-  if (compiled?.read === undefined) return toRowImage(zongjiRow(this, parser) as Record<string, unknown>, compiled?.table);
-  return readRow(parser, this, this.columns_present_bitmap, compiled.read);
+  const row = compiled?.read === undefined
+    ? toRowImage(zongjiRow(this, parser) as Record<string, unknown>, compiled?.table)
+    : readRow(parser, this, this.columns_present_bitmap, compiled.read);
+  this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
+  return row;
 }
 
 function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: RowImage; after: RowImage } {
+  const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
+  let pair: { before: RowImage; after: RowImage };
   if (compiled?.read === undefined) {
-    const pair = zongjiRow(this, parser) as { before: Record<string, unknown>; after: Record<string, unknown> };
-    return { before: toRowImage(pair.before, compiled?.table), after: toRowImage(pair.after, compiled?.table) };
+    const raw = zongjiRow(this, parser) as { before: Record<string, unknown>; after: Record<string, unknown> };
+    pair = { before: toRowImage(raw.before, compiled?.table), after: toRowImage(raw.after, compiled?.table) };
+  } else {
+    const before = readRow(parser, this, this.columns_present_bitmap, compiled.read);
+    pair = { before, after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled.read) };
   }
-  const before = readRow(parser, this, this.columns_present_bitmap, compiled.read);
-  return { before, after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled.read) };
+  this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
+  return pair;
+}
+
+/**
+ * The binlog bytes of a row event's row images, when scsc's reader counted them (every event after
+ * the first of its kind): the cheap base of a change's memory estimate.
+ */
+export function rowImageBytes(event: object): number | undefined {
+  return (event as RowsEventThis).scscRowBytes;
 }
 
 /** zongji's reading of the row, through the method scsc's reader replaced on this event's class. */
@@ -132,13 +134,26 @@ function zongjiRow(event: RowsEventThis, parser: ZongjiParser): unknown {
   return original.call(event, parser);
 }
 
+/** Compiled readers by table definition and the binlog's description of its columns (a table map per transaction). */
+const compiledBySchema = new WeakMap<TableSchema, Map<string, CompiledRow>>();
+
 /**
- * Prepares the reading of one table-map entry's rows from scsc's introspection of the table (after
- * patchTableEntry). Returns the first column that leaves the table's rows to zongji's decoder.
+ * Prepares the reading of one table-map entry's rows from scsc's introspection of the table:
+ * corrects zongji's entry (patchTableEntry) and compiles scsc's reader, or reuses the reader compiled
+ * for an identical entry of the same definition. Returns the first column that leaves the table's
+ * rows to zongji's decoder.
  */
-export function compileRowReader(entry: RowReaderTableEntry, table: TableSchema | undefined): { column: string; binlogType: number } | undefined {
+export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema | undefined): { column: string; binlogType: number } | undefined {
   const columns = entry.columns;
-  if (table === undefined || columns === undefined) {
+  const signature = table === undefined || columns === undefined ? undefined : entrySignature(columns, entry.columnSchemas);
+  const known = table === undefined || signature === undefined ? undefined : compiledBySchema.get(table)?.get(signature);
+  // Until both of zongji's readers are replaced, the first event of a kind is still decoded by zongji: from a corrected entry.
+  if (known !== undefined && zongjiFetch.size === 2) {
+    entry[READER] = known;
+    return undefined;
+  }
+  patchTableEntry(entry, table);
+  if (table === undefined || columns === undefined || signature === undefined) {
     entry[READER] = { table, read: undefined };
     return undefined;
   }
@@ -153,8 +168,24 @@ export function compileRowReader(entry: RowReaderTableEntry, table: TableSchema 
     }
     read.push(reader);
   }
-  entry[READER] = { table, read };
+  const compiled = { table, read };
+  entry[READER] = compiled;
+  let bySignature = compiledBySchema.get(table);
+  if (bySignature === undefined) compiledBySchema.set(table, (bySignature = new Map<string, CompiledRow>()));
+  if (bySignature.size < 64) bySignature.set(signature, compiled);
   return undefined;
+}
+
+/** Everything of zongji's entry (before patchTableEntry) that decides how its rows are read. */
+function entrySignature(columns: readonly ZongjiColumn[], schemas: readonly ZongjiColumnSchema[]): string {
+  let signature = '';
+  for (const [i, c] of columns.entries()) {
+    const m = c.metadata;
+    const s = schemas[i];
+    signature += `${c.name}\u0000${c.type}\u0000${c.charset}\u0000${m?.max_length}/${m?.length_size}/${m?.precision}/${m?.decimals}/${m?.bits}/${m?.size}\u0000`
+      + `${s?.COLUMN_TYPE}\u0000${s?.UNSIGNED}\u0000${s?.ENUM_VALUES?.join('\u0002')}\u0000${s?.SET_VALUES?.join('\u0002')}\u0001`;
+  }
+  return signature;
 }
 
 const cursor: Cursor = { buf: Buffer.alloc(0), at: 0 };

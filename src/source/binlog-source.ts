@@ -3,12 +3,11 @@ import { Observable, type Subscriber } from 'rxjs';
 import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import type { ChangeEvent } from '../core/change-event.js';
-import { positionKey, type Boundary } from '../core/position.js';
+import { positionKey, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
-import { patchTableEntry, type ZongjiTableEntry } from './binlog-row-decoder.js';
-import { adoptRowsEvent, compileRowReader, readByScsc } from './binlog-row-reader.js';
+import { adoptRowsEvent, prepareRowReader, readByScsc, type RowReaderTableEntry } from './binlog-row-reader.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
 
 export interface BinlogSourceOptions {
@@ -63,7 +62,7 @@ export class BinlogSource {
     return new Observable<ChangeEvent>((subscriber) => {
       let stopped = false;
       let boundary: Boundary = from;
-      let lastEmitted = '';
+      let lastEmitted: Position | undefined;
       let attempt = 0;
       let watchdog: NodeJS.Timeout | undefined;
       let retry: NodeJS.Timeout | undefined;
@@ -71,9 +70,8 @@ export class BinlogSource {
 
       const connect = (): void => {
         const transaction = new BinlogTransaction(this.options, boundary, (event) => {
-          const key = positionKey(event.position);
-          if (key <= lastEmitted) return; // replayed after a reconnect
-          lastEmitted = key;
+          if (lastEmitted !== undefined && !after(event.position, lastEmitted)) return; // replayed after a reconnect
+          lastEmitted = event.position;
           subscriber.next(event);
         }, (next) => {
           boundary = next;
@@ -157,11 +155,9 @@ export class BinlogSource {
       const name = event.getEventName();
       if (name === 'tablemap') {
         const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
-        const entry = zongji.tableMap[map.tableId] as unknown as ZongjiTableEntry | undefined;
+        const entry = zongji.tableMap[map.tableId] as unknown as RowReaderTableEntry | undefined;
         if (entry !== undefined && map.schemaName === this.options.database) {
-          const table = this.options.schemas.get(map.tableName);
-          patchTableEntry(entry, table);
-          const slow = compileRowReader(entry, table);
+          const slow = prepareRowReader(entry, this.options.schemas.get(map.tableName));
           if (slow !== undefined && !this.slowTables.has(map.tableName)) {
             this.slowTables.add(map.tableName);
             this.options.logger.debug({ table: map.tableName, ...slow }, "rows of this table are decoded by zongji: scsc's own row reader does not read this column's type");
@@ -229,6 +225,12 @@ export class BinlogSource {
     zongji.on('error', () => undefined);
     zongji.stop();
   }
+}
+
+/** Whether a position comes after another in replication order (numbers compared within one file). */
+function after(position: Position, than: Position): boolean {
+  if (position.file !== than.file) return positionKey(position) > positionKey(than);
+  return position.offset > than.offset || (position.offset === than.offset && position.index > than.index);
 }
 
 function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscError | undefined {

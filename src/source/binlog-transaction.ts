@@ -4,6 +4,7 @@ import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '..
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { keyOfImage } from './binlog-row-decoder.js';
+import { rowImageBytes } from './binlog-row-reader.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -157,8 +158,13 @@ export class BinlogTransaction {
     const schema = this.options.schemas.get(map.tableName);
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
     const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
+    const rows = fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>;
+    const binlogBytes = rowImageBytes(event);
+    const columns = schema?.columns.length ?? 0;
+    // Per change: its share of the event's row bytes, plus the overhead estimateBytes counts per value.
+    const bytes = binlogBytes === undefined ? undefined : 200 + binlogBytes / rows.length + (kind === 'update' ? 48 : 24) * columns;
     // Row images arrive in scsc's exact forms (binlog-row-reader.ts reads them).
-    for (const raw of fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>) {
+    for (const raw of rows) {
       const before = kind === 'update' ? (raw as { before: RowImage }).before : kind === 'delete' ? (raw as RowImage) : undefined;
       const after = kind === 'update' ? (raw as { after: RowImage }).after : kind === 'insert' ? (raw as RowImage) : undefined;
       const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
@@ -169,7 +175,7 @@ export class BinlogTransaction {
       if (key !== undefined) change.key = key;
       if (newKey !== undefined && key !== undefined && !sameKey(key, newKey)) change.newKey = newKey;
       if (fkChecksOff) change.fkChecksOff = true;
-      this.push(kind, map.tableName, change);
+      this.push(kind, map.tableName, change, undefined, bytes);
     }
   }
 
@@ -297,14 +303,14 @@ export class BinlogTransaction {
     this.onBoundary(this.restartPoint(boundary));
   }
 
-  private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
+  private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number, bytes?: number): void {
     const open = this.open;
     if (open === undefined) return;
     const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index };
     if (open.gtid !== undefined) position.gtid = open.gtid;
     // One object shape for every change, properties added in one order: the stream's hot path.
     const event: ChangeEvent = {
-      kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes: estimateBytes(extra),
+      kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes: bytes ?? estimateBytes(extra),
     };
     if (extra.before !== undefined) event.before = extra.before;
     if (extra.after !== undefined) event.after = extra.after;
