@@ -1,5 +1,5 @@
 import mysql from 'mysql2';
-import { columnClass } from '../core/column-class.js';
+import { columnClass, type ColumnClass } from '../core/column-class.js';
 import type { RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema } from '../core/table-schema.js';
@@ -14,29 +14,41 @@ const FLOATING = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
  * as DOUBLE and rounds a FLOAT column back to the very same bits; bytes go as hex literals.
  */
 export function sqlLiteral(column: ColumnSchema, value: RowValue): string {
-  if (value === null) return 'NULL';
+  return literalWriter(column)(value);
+}
+
+/** sqlLiteral for one column, its type looked at once: for writing many values of it. */
+export function literalWriter(column: ColumnSchema): (value: RowValue) => string {
   const kind = columnClass(column);
-  if (Buffer.isBuffer(value)) {
-    // BIT compares as a number: `bit_col IN (X'01')` matches nothing, `bit_col IN (1)` does.
-    if (kind === 'bit') return value.length === 0 ? '0' : BigInt(`0x${value.toString('hex')}`).toString();
-    return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
-  }
+  const text = textLiteral(kind, column);
+  return (value) => {
+    if (value === null) return 'NULL';
+    if (Buffer.isBuffer(value)) {
+      // BIT compares as a number: `bit_col IN (X'01')` matches nothing, `bit_col IN (1)` does.
+      if (kind === 'bit') return value.length === 0 ? '0' : BigInt(`0x${value.toString('hex')}`).toString();
+      return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
+    }
+    return text(value);
+  };
+}
+
+function textLiteral(kind: ColumnClass, column: ColumnSchema): (value: string) => string {
   switch (kind) {
     case 'integer':
-      return checked(value, INTEGER, column);
+    case 'bit':
+    case 'year':
+      // YEAR unquoted: the number 0 is the year 0000, the string '0' is 2000.
+      return (value) => checked(value, INTEGER, column);
     case 'decimal':
-      return checked(value, DECIMAL, column);
+      return (value) => checked(value, DECIMAL, column);
     case 'float':
     case 'double':
-      checked(value, FLOATING, column);
-      return /e/i.test(value) ? value : `${value}e0`;
-    case 'bit':
-      return checked(value, INTEGER, column);
-    case 'year':
-      // Unquoted: the number 0 is the year 0000, the string '0' is 2000.
-      return checked(value, INTEGER, column);
+      return (value) => {
+        checked(value, FLOATING, column);
+        return /e/i.test(value) ? value : `${value}e0`;
+      };
     default:
-      return mysql.escape(value);
+      return (value) => mysql.escape(value);
   }
 }
 

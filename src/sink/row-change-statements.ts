@@ -1,7 +1,7 @@
 import type { ChangeEvent, RowImage } from '../core/change-event.js';
 import { keyString, type RowValue } from '../core/row-value.js';
 import type { ColumnSchema } from '../core/table-schema.js';
-import { sqlLiteral } from '../mysql/sql-literal.js';
+import { literalWriter, sqlLiteral } from '../mysql/sql-literal.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { keyInSql } from '../reconcile/key-range.js';
 import { upsertClause } from './row-statements.js';
@@ -95,7 +95,7 @@ function changedReferenced(table: TargetTable, columns: readonly string[], befor
 
 /** A column's value in an image (undefined when absent), by exact name, else case-insensitively. */
 function valueIn(image: RowImage, name: string): RowValue | undefined {
-  if (name in image) return image[name];
+  if (Object.hasOwn(image, name)) return image[name];
   const lower = name.toLowerCase();
   for (const [key, value] of Object.entries(image)) if (key.toLowerCase() === lower) return value;
   return undefined;
@@ -131,7 +131,7 @@ function lastWritePerKey(writes: readonly Write[]): Write[] {
 function writeStatements(table: TargetTable, writes: readonly Write[], limits: StatementLimits, checks: { current: boolean }): string[] {
   const statements: string[] = [];
   let run: Write[] = [];
-  let runShape = '';
+  let runColumns: string[] = [];
   const close = (): void => {
     const first = run[0];
     if (first === undefined) return;
@@ -144,15 +144,24 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
     run = [];
   };
   for (const write of writes) {
-    const shape = `${write.kind === 'upsert' ? `upsert:${Object.keys(write.image).join('\u0000')}` : write.kind}:${write.checks}`;
-    if (shape !== runShape) {
+    const first = run[0];
+    const sameRun = first !== undefined && first.kind === write.kind && first.checks === write.checks
+      && (write.kind !== 'upsert' || sameColumns(runColumns, write.image));
+    if (!sameRun) {
       close();
-      runShape = shape;
+      if (write.kind === 'upsert') runColumns = Object.keys(write.image);
     }
     run.push(write);
   }
   close();
   return statements;
+}
+
+/** Whether an image has exactly these columns, in this order (no array built per image). */
+function sameColumns(columns: readonly string[], image: RowImage): boolean {
+  let i = 0;
+  for (const name in image) if (columns[i++] !== name) return false;
+  return i === columns.length;
 }
 
 /** A key change of a cascading parent: the target's ON UPDATE rules carry it to the child rows. */
@@ -191,6 +200,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   const first = writes[0]?.image ?? {};
   const columns = Object.keys(first).map((name) => table.writable.get(name.toLowerCase())).filter((c) => c !== undefined);
   const names = columns.map((c) => quoteIdentifier(c.name));
+  const literals = columns.map(literalWriter);
   const head = `INSERT INTO ${table.from} (${names.join(', ')}) VALUES `;
   const tail = upsertClause(names, limits.upsertRowAlias);
   const statements: string[] = [];
@@ -198,7 +208,12 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
   let bytes = fixed;
   for (const { image } of writes) {
-    const tuple = `(${columns.map((c) => sqlLiteral(c, valueIn(image, c.name) ?? null)).join(', ')})`;
+    let tuple = '(';
+    for (let i = 0; i < columns.length; i++) {
+      if (i > 0) tuple += ', ';
+      tuple += (literals[i] as (value: RowValue) => string)(valueIn(image, (columns[i] as ColumnSchema).name) ?? null);
+    }
+    tuple += ')';
     const size = Buffer.byteLength(tuple) + 2;
     if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + size > limits.bytes)) {
       statements.push(head + tuples.join(', ') + tail);

@@ -34,9 +34,13 @@ const UTF8 = new Set(['utf8mb4', 'utf8mb3', 'utf8', 'ascii']);
 /** iconv's one-byte-per-character decoding: zongji then hands over the stored bytes as a string. */
 const BYTES_AS_TEXT = 'binary';
 
-/** Text in a charset other than utf8 travels as its stored bytes. */
+/**
+ * Text in a charset other than utf8 travels as its stored bytes. ENUM and SET values are not read
+ * as text: they are members of the column's value list (strings from scsc's introspection).
+ */
 function keepsBytes(column: ColumnSchema): boolean {
   const kind = columnClass(column);
+  if (column.dataType === 'enum' || column.dataType === 'set') return false;
   return (kind === 'text' || kind === 'json') && column.charset !== undefined && !UTF8.has(column.charset);
 }
 

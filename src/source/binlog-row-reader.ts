@@ -40,7 +40,9 @@ interface CompiledRow {
   read: ReadColumn[] | undefined;
 }
 
-const READER = Symbol('scsc row reader');
+/* Global symbols: a second copy of this module (bundle and sources in one process) reads the same entries and knows the same readers. */
+const READER = Symbol.for('scsc.binlogRowReader');
+const OURS = Symbol.for('scsc.binlogRowReader.fetch');
 /** zongji's own row readers, by the prototype that held them (RowsEvent's, UpdateRows'). */
 const zongjiFetch = new Map<object, FetchRow>();
 
@@ -69,7 +71,7 @@ export function adoptRowsEvent(event: object, kind: 'insert' | 'update' | 'delet
   let owner = Object.getPrototypeOf(event) as Record<string | symbol, unknown> | null;
   while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, '_fetchOneRow')) owner = Object.getPrototypeOf(owner) as Record<string | symbol, unknown> | null;
   const original = owner?._fetchOneRow;
-  if (owner === null || typeof original !== 'function' || original === fetchOneRow || original === fetchOneUpdate) {
+  if (owner === null || typeof original !== 'function' || OURS in original) {
     throw new ScscError('INTERNAL', 'the installed @vlasky/zongji is not the version scsc reads rows with (no RowsEvent._fetchOneRow); reinstall with npm ci');
   }
   zongjiFetch.set(owner, original as FetchRow);
@@ -89,7 +91,7 @@ export function adoptRowsEvent(event: object, kind: 'insert' | 'update' | 'delet
 /** Whether a row event's rows were read by scsc's reader (else adoptRowsEvent converts them). */
 export function readByScsc(event: object): boolean {
   const fetch = (event as { _fetchOneRow?: unknown })._fetchOneRow;
-  return fetch === fetchOneRow || fetch === fetchOneUpdate;
+  return typeof fetch === 'function' && OURS in fetch;
 }
 
 function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
@@ -116,6 +118,9 @@ function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: Ro
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return pair;
 }
+
+Object.defineProperty(fetchOneRow, OURS, { value: true });
+Object.defineProperty(fetchOneUpdate, OURS, { value: true });
 
 /**
  * The binlog bytes of a row event's row images, when scsc's reader counted them (every event after
@@ -188,7 +193,8 @@ function entrySignature(columns: readonly ZongjiColumn[], schemas: readonly Zong
   return signature;
 }
 
-const cursor: Cursor = { buf: Buffer.alloc(0), at: 0 };
+const EMPTY = Buffer.alloc(0);
+const cursor: Cursor = { buf: EMPTY, at: 0 };
 
 function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, read: ReadColumn[]): RowImage {
   const columns = (event.tableMap[event.tableId] as RowReaderTableEntry).columns as ZongjiColumn[];
@@ -210,6 +216,7 @@ function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, re
     n++;
   }
   parser._offset = c.at;
+  c.buf = EMPTY; // the packet's memory is not held until the next row event
   return row;
 }
 
@@ -296,11 +303,11 @@ function lengthPrefix(c: Cursor, bytes: number): number {
   return length;
 }
 
-/** A fixed-width binary value: the row image drops its trailing zero bytes. */
+/** A fixed-width binary value: the row image drops its trailing zero bytes (and zongji cuts a longer one to the width). */
 function fixedWidth(c: Cursor, prefix: number, width: number): Buffer {
   const length = lengthPrefix(c, prefix);
-  const padded = Buffer.alloc(Math.max(width, length));
-  c.buf.copy(padded, 0, c.at, c.at + length);
+  const padded = Buffer.alloc(width);
+  c.buf.copy(padded, 0, c.at, c.at + Math.min(length, width));
   c.at += length;
   return padded;
 }

@@ -170,6 +170,26 @@ describe('scsc replicate reads random values of every type exactly (its own row 
     });
   }
 
+  it('a latin1 ENUM key has one form whichever decoder read it: a row inserted and deleted in one batch stays deleted', async () => {
+    const source = servers.source;
+    const table = "CREATE TABLE latin1_keys (e ENUM('a','b','é') CHARACTER SET latin1 PRIMARY KEY, st SET('x','ÿ') CHARACTER SET latin1, n INT)";
+    await source.sql(`CREATE DATABASE lk; USE lk; ${table}`);
+    await servers.target.sql(`CREATE DATABASE lk_copy; USE lk_copy; ${table}`);
+    const cli = startCli(['replicate', '--source', source.url('lk'), '--target', servers.target.url('lk_copy'), '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      // The process's first insert and update events are decoded by zongji, the later ones by scsc's reader.
+      await source.sql(['USE lk', ...FIXTURE_SESSION, 'START TRANSACTION',
+        "INSERT INTO latin1_keys VALUES ('a', 'x', 1), ('é', 'ÿ', 2)", "UPDATE latin1_keys SET n = 3 WHERE e = 'é'",
+        "UPDATE latin1_keys SET n = 4, st = 'x,ÿ' WHERE e = 'a'", "DELETE FROM latin1_keys WHERE e = 'a'",
+        "INSERT INTO latin1_keys VALUES ('b', 'ÿ', 5)", "UPDATE latin1_keys SET e = 'a' WHERE e = 'é'", 'COMMIT'].join(';\n'));
+      await waitForTablesEqual({ server: source, database: 'lk' }, { server: servers.target, database: 'lk_copy' }, ['latin1_keys'], cli);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
+
   it('a table with a type scsc leaves to zongji (COMPRESSED columns) arrives exactly, and the debug log names the column', async () => {
     const source = servers.source;
     const table = `CREATE TABLE zongji_read (id INT PRIMARY KEY, tm TIME(3), c VARCHAR(200) COMPRESSED, b BLOB COMPRESSED, st SET('x','y'), bu BIGINT UNSIGNED, yr YEAR)`;
