@@ -139,8 +139,8 @@ function zongjiRow(event: RowsEventThis, parser: ZongjiParser): unknown {
   return original.call(event, parser);
 }
 
-/** Compiled readers by table definition and the binlog's description of its columns (a table map per transaction). */
-const compiledBySchema = new WeakMap<TableSchema, Map<string, CompiledRow>>();
+/** Compiled readers by table definition, with the binlog's description of the columns they read (a table map per transaction). */
+const compiledBySchema = new WeakMap<TableSchema, Array<{ description: unknown[]; compiled: CompiledRow }>>();
 
 /**
  * Prepares the reading of one table-map entry's rows from scsc's introspection of the table:
@@ -150,15 +150,15 @@ const compiledBySchema = new WeakMap<TableSchema, Map<string, CompiledRow>>();
  */
 export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema | undefined): { column: string; binlogType: number } | undefined {
   const columns = entry.columns;
-  const signature = table === undefined || columns === undefined ? undefined : entrySignature(columns, entry.columnSchemas);
-  const known = table === undefined || signature === undefined ? undefined : compiledBySchema.get(table)?.get(signature);
+  const known = table === undefined || columns === undefined ? undefined : compiledBySchema.get(table)?.find((c) => describes(c.description, columns, entry.columnSchemas));
   // Until both of zongji's readers are replaced, the first event of a kind is still decoded by zongji: from a corrected entry.
   if (known !== undefined && zongjiFetch.size === 2) {
-    entry[READER] = known;
+    entry[READER] = known.compiled;
     return undefined;
   }
+  const description = columns === undefined ? [] : describe(columns, entry.columnSchemas);
   patchTableEntry(entry, table);
-  if (table === undefined || columns === undefined || signature === undefined) {
+  if (table === undefined || columns === undefined) {
     entry[READER] = { table, read: undefined };
     return undefined;
   }
@@ -175,22 +175,45 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
   }
   const compiled = { table, read };
   entry[READER] = compiled;
-  let bySignature = compiledBySchema.get(table);
-  if (bySignature === undefined) compiledBySchema.set(table, (bySignature = new Map<string, CompiledRow>()));
-  if (bySignature.size < 64) bySignature.set(signature, compiled);
+  let cached = compiledBySchema.get(table);
+  if (cached === undefined) compiledBySchema.set(table, (cached = []));
+  if (known === undefined && cached.length < 16) cached.push({ description, compiled });
   return undefined;
 }
 
-/** Everything of zongji's entry (before patchTableEntry) that decides how its rows are read. */
-function entrySignature(columns: readonly ZongjiColumn[], schemas: readonly ZongjiColumnSchema[]): string {
-  let signature = '';
+const FIELDS_PER_COLUMN = 13;
+
+/** Everything of zongji's entry (before patchTableEntry) that decides how its rows are read, flat. */
+function describe(columns: readonly ZongjiColumn[], schemas: readonly ZongjiColumnSchema[]): unknown[] {
+  const description: unknown[] = [];
   for (const [i, c] of columns.entries()) {
     const m = c.metadata;
     const s = schemas[i];
-    signature += `${c.name}\u0000${c.type}\u0000${c.charset}\u0000${m?.max_length}/${m?.length_size}/${m?.precision}/${m?.decimals}/${m?.bits}/${m?.size}\u0000`
-      + `${s?.COLUMN_TYPE}\u0000${s?.UNSIGNED}\u0000${s?.ENUM_VALUES?.join('\u0002')}\u0000${s?.SET_VALUES?.join('\u0002')}\u0001`;
+    description.push(c.name, c.type, c.charset, m?.max_length, m?.length_size, m?.precision, m?.decimals, m?.bits, m?.size,
+      s?.COLUMN_TYPE, s?.UNSIGNED, s?.ENUM_VALUES?.join('\u0000'), s?.SET_VALUES?.join('\u0000'));
   }
-  return signature;
+  return description;
+}
+
+/** describe(columns, schemas) equals the description, compared in place (no array built per table map). */
+function describes(description: readonly unknown[], columns: readonly ZongjiColumn[], schemas: readonly ZongjiColumnSchema[]): boolean {
+  if (description.length !== columns.length * FIELDS_PER_COLUMN) return false;
+  for (let i = 0, at = 0; i < columns.length; i++, at += FIELDS_PER_COLUMN) {
+    const c = columns[i] as ZongjiColumn;
+    const m = c.metadata;
+    const s = schemas[i];
+    if (description[at] !== c.name || description[at + 1] !== c.type || description[at + 2] !== c.charset
+      || description[at + 3] !== m?.max_length || description[at + 4] !== m?.length_size || description[at + 5] !== m?.precision
+      || description[at + 6] !== m?.decimals || description[at + 7] !== m?.bits || description[at + 8] !== m?.size
+      || description[at + 9] !== s?.COLUMN_TYPE || description[at + 10] !== s?.UNSIGNED
+      || !sameList(description[at + 11], s?.ENUM_VALUES) || !sameList(description[at + 12], s?.SET_VALUES)) return false;
+  }
+  return true;
+}
+
+function sameList(joined: unknown, list: readonly string[] | undefined): boolean {
+  if (list === undefined || joined === undefined) return list === undefined && joined === undefined;
+  return list.join('\u0000') === joined;
 }
 
 const EMPTY = Buffer.alloc(0);
