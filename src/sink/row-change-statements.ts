@@ -118,13 +118,23 @@ function keyOf(table: TargetTable, image: RowImage): RowValue[] {
 
 function lastWritePerKey(writes: readonly Write[]): Write[] {
   const last = new Map<string, Write>();
-  for (const write of writes) {
+  for (let write of writes) {
     const id = keyString(write.key);
+    const previous = last.get(id);
+    // A partial image (binlog_row_image=MINIMAL/NOBLOB) carries only some columns: the earlier write's others still count.
+    if (previous?.kind === 'upsert' && write.kind === 'upsert' && !hasColumnsOf(write.image, previous.image)) {
+      write = { ...write, image: { ...previous.image, ...write.image } };
+    }
     last.delete(id); // re-inserted at the end: upserts stay in the order of their last change
     last.set(id, write);
   }
   const result = [...last.values()];
   return [...result.filter((w) => w.kind === 'delete'), ...result.filter((w) => w.kind === 'upsert')];
+}
+
+function hasColumnsOf(image: RowImage, other: RowImage): boolean {
+  for (const name in other) if (!Object.hasOwn(image, name)) return false;
+  return true;
 }
 
 /** Consecutive writes of one kind (and, for upserts, one column list) become one statement each. */

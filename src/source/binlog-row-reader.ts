@@ -38,7 +38,11 @@ interface CompiledRow {
   table: TableSchema | undefined;
   /** Undefined when a column needs zongji's decoder: the table's rows are then read by zongji and converted. */
   read: ReadColumn[] | undefined;
+  /** Reads an image with every column present (binlog_row_image=FULL) into one object literal. */
+  full?: FullImageReader;
 }
+
+type FullImageReader = (cursor: Cursor, read: ReadColumn[]) => RowImage;
 
 /* Global symbols: a second copy of this module (bundle and sources in one process) reads the same entries and knows the same readers. */
 const READER = Symbol.for('scsc.binlogRowReader');
@@ -98,8 +102,8 @@ function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
   const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
   const row = compiled?.read === undefined
-    ? toRowImage(zongjiRow(this, parser) as Record<string, unknown>, compiled?.table)
-    : readRow(parser, this, this.columns_present_bitmap, compiled.read);
+    ? withoutAbsent(toRowImage(zongjiRow(this, parser) as Record<string, unknown>, compiled?.table), this, this.columns_present_bitmap)
+    : readRow(parser, this, this.columns_present_bitmap, compiled);
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return row;
 }
@@ -110,10 +114,13 @@ function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: Ro
   let pair: { before: RowImage; after: RowImage };
   if (compiled?.read === undefined) {
     const raw = zongjiRow(this, parser) as { before: Record<string, unknown>; after: Record<string, unknown> };
-    pair = { before: toRowImage(raw.before, compiled?.table), after: toRowImage(raw.after, compiled?.table) };
+    pair = {
+      before: withoutAbsent(toRowImage(raw.before, compiled?.table), this, this.columns_present_bitmap),
+      after: withoutAbsent(toRowImage(raw.after, compiled?.table), this, this.columns_present_bitmap2 ?? this.columns_present_bitmap),
+    };
   } else {
-    const before = readRow(parser, this, this.columns_present_bitmap, compiled.read);
-    pair = { before, after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled.read) };
+    const before = readRow(parser, this, this.columns_present_bitmap, compiled);
+    pair = { before, after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled) };
   }
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return pair;
@@ -128,6 +135,13 @@ Object.defineProperty(fetchOneUpdate, OURS, { value: true });
  */
 export function rowImageBytes(event: object): number | undefined {
   return (event as RowsEventThis).scscRowBytes;
+}
+
+/** zongji shows the columns a partial row image (binlog_row_image=MINIMAL/NOBLOB) leaves out as NULL: they are absent. */
+function withoutAbsent(row: RowImage, event: RowsEventThis, present: Buffer): RowImage {
+  const columns = event.tableMap[event.tableId]?.columns ?? [];
+  for (let i = 0; i < columns.length; i++) if (((present[i >> 3] as number) & (1 << (i & 7))) === 0) delete row[(columns[i] as ZongjiColumn).name];
+  return row;
 }
 
 /** zongji's reading of the row, through the method scsc's reader replaced on this event's class. */
@@ -173,7 +187,9 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
     }
     read.push(reader);
   }
-  const compiled = { table, read };
+  const compiled: CompiledRow = { table, read };
+  const full = fullImageReader(columns.map((c) => c.name));
+  if (full !== undefined) compiled.full = full;
   entry[READER] = compiled;
   let cached = compiledBySchema.get(table);
   if (cached === undefined) compiledBySchema.set(table, (cached = []));
@@ -219,11 +235,38 @@ function sameList(joined: unknown, list: readonly string[] | undefined): boolean
 const EMPTY = Buffer.alloc(0);
 const cursor: Cursor = { buf: EMPTY, at: 0 };
 
-function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, read: ReadColumn[]): RowImage {
-  const columns = (event.tableMap[event.tableId] as RowReaderTableEntry).columns as ZongjiColumn[];
+/**
+ * A row reader made for one table: its values read in column order into locals, then one object
+ * literal with the table's column names, so every row of the table has one shape allocated at its
+ * final size (the generic reader grows each row object property by property).
+ */
+function fullImageReader(names: readonly string[]): FullImageReader | undefined {
+  if (names.includes('__proto__') || names.length === 0 || names.length > 512) return undefined;
+  const lines = [`const buf = c.buf; const nulls = c.at; c.at += ${(names.length + 7) >> 3};`];
+  names.forEach((_, i) => lines.push(`const v${i} = (buf[nulls + ${i >> 3}] & ${1 << (i & 7)}) !== 0 ? null : read[${i}](c);`));
+  lines.push(`return { ${names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')} };`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from column names, each a JSON string literal
+  return new Function('c', 'read', lines.join('\n')) as FullImageReader;
+}
+
+function isFull(present: Buffer, columns: number): boolean {
+  for (let i = 0; i < columns >> 3; i++) if (present[i] !== 0xff) return false;
+  const rest = columns & 7;
+  return rest === 0 || ((present[columns >> 3] as number) & ((1 << rest) - 1)) === (1 << rest) - 1;
+}
+
+function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, compiled: CompiledRow): RowImage {
+  const read = compiled.read as ReadColumn[];
   const c = cursor;
   c.buf = parser._buffer;
   c.at = parser._offset;
+  if (compiled.full !== undefined && isFull(present, read.length)) {
+    const image = compiled.full(c, read);
+    parser._offset = c.at;
+    c.buf = EMPTY;
+    return image;
+  }
+  const columns = (event.tableMap[event.tableId] as RowReaderTableEntry).columns as ZongjiColumn[];
   let presentCount = 0;
   for (let i = 0; i < columns.length; i++) if ((present[i >> 3] as number) & (1 << (i & 7))) presentCount++;
   const nulls = c.at;
@@ -231,10 +274,7 @@ function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, re
   const row: RowImage = {};
   for (let i = 0, n = 0; i < columns.length; i++) {
     const name = (columns[i] as ZongjiColumn).name;
-    if (((present[i >> 3] as number) & (1 << (i & 7))) === 0) {
-      row[name] = null;
-      continue;
-    }
+    if (((present[i >> 3] as number) & (1 << (i & 7))) === 0) continue; // not in a partial image: absent, not NULL
     row[name] = ((c.buf[nulls + (n >> 3)] as number) & (1 << (n & 7))) !== 0 ? null : (read[i] as ReadColumn)(c);
     n++;
   }

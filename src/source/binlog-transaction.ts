@@ -167,6 +167,10 @@ export class BinlogTransaction {
     for (const raw of rows) {
       const before = kind === 'update' ? (raw as { before: RowImage }).before : kind === 'delete' ? (raw as RowImage) : undefined;
       const after = kind === 'update' ? (raw as { after: RowImage }).after : kind === 'insert' ? (raw as RowImage) : undefined;
+      // A partial after image (binlog_row_image=MINIMAL) leaves out key columns it did not change.
+      if (before !== undefined && after !== undefined && identity !== undefined) {
+        for (const name of identity.columns) if (!Object.hasOwn(after, name) && Object.hasOwn(before, name)) after[name] = before[name] ?? null;
+      }
       const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
       const newKey = identity === undefined || before === undefined || after === undefined ? undefined : keyOfImage(after, identity.columns);
       const change: Partial<ChangeEvent> = {};

@@ -7,8 +7,8 @@ import { FIXTURE_SESSION } from '../env/type-fixture.js';
 
 /*
  * scsc reads binlog row images with its own decoder (src/source/binlog-row-reader.ts). Random values
- * of every type it reads (edge values included, NULL often) go through `scsc replicate` and must
- * arrive exactly (the fixture's independent exact read); a table with a type it leaves to zongji
+ * of every type it reads (edge values included, NULL often; full and partial row images) go through
+ * `scsc replicate` and must arrive exactly (the fixture's independent exact read); a table with a type it leaves to zongji
  * (a COMPRESSED column) arrives exactly too, and the debug log says which path it took.
  */
 
@@ -160,7 +160,11 @@ describe('scsc replicate reads random values of every type exactly (its own row 
         await source.sql([...use, 'START TRANSACTION', ...rewrites, 'COMMIT',
           'UPDATE random_values SET id = id + 1000 WHERE id % 17 = 0',
           'UPDATE random_values SET bu = 18446744073709551615 - id, t6 = \'-00:00:00.000001\', d5 = -d5 WHERE id % 5 = 1',
-          'DELETE FROM random_values WHERE id % 11 = 0'].join(';\n'));
+          'DELETE FROM random_values WHERE id % 11 = 0',
+          // Partial images (a session's binlog_row_image=MINIMAL): only the key before, only changed columns after.
+          "SET SESSION binlog_row_image = 'MINIMAL'",
+          `UPDATE random_values SET ii = 7, vu = 'minimal', t3 = ${time(random, 3)} WHERE id % 3 = 0`,
+          'DELETE FROM random_values WHERE id % 13 = 0'].join(';\n'));
         await waitForTablesEqual({ server: source, database: 'rv' }, { server: servers.target, database }, ['random_values'], cli);
         assert.doesNotMatch(cli.output(), /decoded by zongji/, 'every column type of random_values is read by scsc');
       } finally {
