@@ -37,6 +37,12 @@ export interface ChangeEvent {
   resumeAfter?: Boundary;
   /** The source wrote this row change with foreign_key_checks off: its FK actions did not run there. */
   fkChecksOff?: true;
+  /**
+   * The row images leave columns out (a session's binlog_row_image MINIMAL or NOBLOB): the before
+   * image holds at least the key, the after image the columns the statement set. The columns left
+   * out keep their target values.
+   */
+  partial?: true;
   /** Approximate size in memory, for byte-bounded queues and batches. */
   bytes: number;
 }

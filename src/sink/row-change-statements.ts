@@ -1,5 +1,6 @@
 import type { ChangeEvent, RowImage } from '../core/change-event.js';
 import { keyString, type RowValue } from '../core/row-value.js';
+import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema } from '../core/table-schema.js';
 import { literalWriter, sqlLiteral } from '../mysql/sql-literal.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
@@ -31,7 +32,8 @@ type Write =
   | { kind: 'upsert'; key: RowValue[]; image: RowImage; checks: boolean }
   | { kind: 'delete'; key: RowValue[]; checks: boolean }
   | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean }
-  | { kind: 'referenced'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean };
+  | { kind: 'referenced'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean }
+  | { kind: 'patch'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean };
 
 /**
  * The SQL that applies one table's row changes (in source order) to the target: multi-row upserts
@@ -46,9 +48,11 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
   const statements: string[] = [];
   const session = limits.sessionFkChecks ?? false;
   const checks = { session, current: session };
+  // Partial images change only some columns of a row: no write can stand for the key's earlier ones.
+  const ordered = limits.keepOrder || events.some((event) => event.partial === true);
   let pending: Write[] = [];
   const flush = (): void => {
-    for (const sql of writeStatements(table, limits.keepOrder ? pending : lastWritePerKey(pending), limits, checks)) statements.push(sql);
+    for (const sql of writeStatements(table, ordered ? pending : lastWritePerKey(pending), limits, checks)) statements.push(sql);
     pending = [];
     if (checks.current !== checks.session) statements.push(fkChecksSql(checks.current = checks.session));
   };
@@ -62,7 +66,13 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
       continue;
     }
     const ran = event.fkChecksOff !== true;
-    const before = event.before === undefined ? undefined : keyOf(table, event.before);
+    if (event.partial === true && event.before !== undefined && event.after !== undefined) {
+      // An UPDATE of the logged columns (the key too, when it changed): the others keep their values.
+      const set = loggedColumns(table, event.after);
+      if (set.length > 0) pending.push({ kind: 'patch', key: loggedKey(table, event.before), set, checks: cascades ? ran : session && ran });
+      continue;
+    }
+    const before = event.before === undefined ? undefined : event.partial === true ? loggedKey(table, event.before) : keyOf(table, event.before);
     const after = event.after === undefined ? undefined : keyOf(table, event.after);
     if (before !== undefined && (after === undefined || keyString(before) !== keyString(after))) {
       if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
@@ -111,6 +121,29 @@ function fkChecksSql(on: boolean): string {
   return `SET SESSION foreign_key_checks = ${on ? 1 : 0}`;
 }
 
+/** The key of a partial image: the server logs it in full (a row it cannot find would be changed blindly). */
+function loggedKey(table: TargetTable, image: RowImage): RowValue[] {
+  return table.keyColumns.map((c) => {
+    const value = valueIn(image, c.name);
+    if (value === undefined) {
+      throw new ScscError('BINLOG_UNREADABLE', `a partial row image of ${table.from} (binlog_row_image MINIMAL or NOBLOB) lacks key column ${c.name}: the row it changes cannot be identified`, {
+        fix: "log full row images on the source (binlog_row_image = 'FULL' in every session), then repair the target with scsc reconcile --repair",
+      });
+    }
+    return value;
+  });
+}
+
+/** The writable columns an after image carries, with their values. */
+function loggedColumns(table: TargetTable, image: RowImage): Array<[ColumnSchema, RowValue]> {
+  const set: Array<[ColumnSchema, RowValue]> = [];
+  for (const name in image) {
+    const column = table.writable.get(name.toLowerCase());
+    if (column !== undefined) set.push([column, image[name] ?? null]);
+  }
+  return set;
+}
+
 function keyOf(table: TargetTable, image: RowImage): RowValue[] {
   return table.keyColumns.map((c) => valueIn(image, c.name) ?? null);
 }
@@ -118,23 +151,13 @@ function keyOf(table: TargetTable, image: RowImage): RowValue[] {
 
 function lastWritePerKey(writes: readonly Write[]): Write[] {
   const last = new Map<string, Write>();
-  for (let write of writes) {
+  for (const write of writes) {
     const id = keyString(write.key);
-    const previous = last.get(id);
-    // A partial image (binlog_row_image=MINIMAL/NOBLOB) carries only some columns: the earlier write's others still count.
-    if (previous?.kind === 'upsert' && write.kind === 'upsert' && !hasColumnsOf(write.image, previous.image)) {
-      write = { ...write, image: { ...previous.image, ...write.image } };
-    }
     last.delete(id); // re-inserted at the end: upserts stay in the order of their last change
     last.set(id, write);
   }
   const result = [...last.values()];
   return [...result.filter((w) => w.kind === 'delete'), ...result.filter((w) => w.kind === 'upsert')];
-}
-
-function hasColumnsOf(image: RowImage, other: RowImage): boolean {
-  for (const name in other) if (!Object.hasOwn(image, name)) return false;
-  return true;
 }
 
 /** Consecutive writes of one kind (and, for upserts, one column list) become one statement each. */
@@ -149,7 +172,7 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
     // Loops, not push(...): a transaction-mode batch can make more statements than a call takes arguments.
     if (first.kind === 'delete') for (const sql of deletes(table, run.map((w) => w.key), limits)) statements.push(sql);
     else if (first.kind === 'rekey') for (const w of run as Array<Write & { kind: 'rekey' }>) statements.push(rekey(table, w));
-    else if (first.kind === 'referenced') for (const w of run as Array<Write & { kind: 'referenced' }>) statements.push(setReferenced(table, w));
+    else if (first.kind === 'referenced' || first.kind === 'patch') for (const w of run as Array<Write & { kind: 'referenced' | 'patch' }>) statements.push(setColumns(table, w));
     else for (const sql of upserts(table, run as Array<Write & { kind: 'upsert' }>, limits)) statements.push(sql);
     run = [];
   };
@@ -180,8 +203,8 @@ function rekey(table: TargetTable, write: { key: RowValue[]; newKey: RowValue[] 
   return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
 }
 
-/** A change of columns child FKs reference: the target's ON UPDATE rules carry it to the child rows. */
-function setReferenced(table: TargetTable, write: { key: RowValue[]; set: Array<[ColumnSchema, RowValue]> }): string {
+/** A change of columns child FKs reference (the target's ON UPDATE rules carry it to the child rows), or of a partial image's columns. */
+function setColumns(table: TargetTable, write: { key: RowValue[]; set: Array<[ColumnSchema, RowValue]> }): string {
   const set = write.set.map(([column, value]) => `${quoteIdentifier(column.name)} = ${sqlLiteral(column, value)}`);
   return `UPDATE ${table.from} SET ${set.join(', ')} WHERE ${keyInSql(table.keyColumns, [write.key])}`;
 }

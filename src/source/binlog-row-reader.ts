@@ -80,14 +80,14 @@ export function adoptRowsEvent(event: object, kind: 'insert' | 'update' | 'delet
   }
   zongjiFetch.set(owner, original as FetchRow);
   owner._fetchOneRow = kind === 'update' ? fetchOneUpdate : fetchOneRow;
-  const rows = (event as RowsEventThis).rows ?? [];
-  for (const row of rows) {
+  const rowsEvent = event as RowsEventThis;
+  for (const row of rowsEvent.rows ?? []) {
     if (kind === 'update') {
       const pair = row as { before: Record<string, unknown>; after: Record<string, unknown> };
-      toRowImage(pair.before, table);
-      toRowImage(pair.after, table);
+      withoutAbsent(toRowImage(pair.before, table), rowsEvent, rowsEvent.columns_present_bitmap);
+      withoutAbsent(toRowImage(pair.after, table), rowsEvent, rowsEvent.columns_present_bitmap2 ?? rowsEvent.columns_present_bitmap);
     } else {
-      toRowImage(row as Record<string, unknown>, table);
+      withoutAbsent(toRowImage(row as Record<string, unknown>, table), rowsEvent, rowsEvent.columns_present_bitmap);
     }
   }
 }
@@ -128,6 +128,13 @@ function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: Ro
 
 Object.defineProperty(fetchOneRow, OURS, { value: true });
 Object.defineProperty(fetchOneUpdate, OURS, { value: true });
+
+/** Whether a row event's images leave columns out (binlog_row_image MINIMAL or NOBLOB in the writing session). */
+export function hasPartialImages(event: object): boolean {
+  const rows = event as RowsEventThis;
+  const columns = rows.tableMap[rows.tableId]?.columns?.length ?? 0;
+  return !isFull(rows.columns_present_bitmap, columns) || (rows.columns_present_bitmap2 !== undefined && !isFull(rows.columns_present_bitmap2, columns));
+}
 
 /**
  * The binlog bytes of a row event's row images, when scsc's reader counted them (every event after

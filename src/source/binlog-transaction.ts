@@ -4,7 +4,7 @@ import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '..
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { keyOfImage } from './binlog-row-decoder.js';
-import { rowImageBytes } from './binlog-row-reader.js';
+import { hasPartialImages, rowImageBytes } from './binlog-row-reader.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -158,6 +158,7 @@ export class BinlogTransaction {
     const schema = this.options.schemas.get(map.tableName);
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
     const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
+    const partial = fields.columns_present_bitmap !== undefined && hasPartialImages(event);
     const rows = fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>;
     const binlogBytes = rowImageBytes(event);
     const columns = schema?.columns.length ?? 0;
@@ -179,6 +180,7 @@ export class BinlogTransaction {
       if (key !== undefined) change.key = key;
       if (newKey !== undefined && key !== undefined && !sameKey(key, newKey)) change.newKey = newKey;
       if (fkChecksOff) change.fkChecksOff = true;
+      if (partial) change.partial = true;
       this.push(kind, map.tableName, change, undefined, bytes);
     }
   }
@@ -321,6 +323,7 @@ export class BinlogTransaction {
     if (extra.key !== undefined) event.key = extra.key;
     if (extra.newKey !== undefined) event.newKey = extra.newKey;
     if (extra.fkChecksOff !== undefined) event.fkChecksOff = extra.fkChecksOff;
+    if (extra.partial !== undefined) event.partial = extra.partial;
     if (extra.sql !== undefined) event.sql = extra.sql;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;

@@ -49,6 +49,9 @@ const TABLE = `CREATE TABLE random_values (
   ip4 INET4, ip6 INET6, uu UUID
 )`;
 
+/** NOT NULL columns without defaults: a partial image's UPDATE must not name only some of them in an INSERT. */
+const NOT_NULL = 'CREATE TABLE not_null (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(10) NOT NULL, c TEXT NOT NULL)';
+
 type Random = () => number;
 
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
@@ -145,15 +148,15 @@ describe('scsc replicate reads random values of every type exactly (its own row 
       const random = generator(SEED);
       const source = servers[mode];
       const database = `rv_${mode}`;
-      await source.sql(`CREATE DATABASE rv; USE rv; ${TABLE}`);
-      await servers.target.sql(`CREATE DATABASE ${database}; USE ${database}; ${TABLE}`);
+      await source.sql(`CREATE DATABASE rv; USE rv; ${TABLE}; ${NOT_NULL}`);
+      await servers.target.sql(`CREATE DATABASE ${database}; USE ${database}; ${TABLE}; ${NOT_NULL}`);
       const cli = startCli(['replicate', '--source', source.url('rv'), '--target', servers.target.url(database), '--log-level', 'debug']);
       try {
         await waitForOutput(cli, 'streaming from the source binlog');
         const use = ['USE rv', ...FIXTURE_SESSION];
         const inserts = Array.from({ length: 6 }, (_, batch) =>
           `INSERT INTO random_values VALUES ${Array.from({ length: 50 }, (_, i) => rowValues(random, batch * 50 + i + 1)).join(', ')}`);
-        await source.sql([...use, ...inserts].join(';\n'));
+        await source.sql([...use, ...inserts, "INSERT INTO not_null VALUES (1, 1, 'a', 'x'), (2, 2, 'b', 'y'), (3, 3, 'c', 'z')"].join(';\n'));
         // Rewrites: whole rows replaced (update of every column), keys moved, rows deleted.
         const replaced = Array.from({ length: 60 }, () => int(random, 1, 300));
         const rewrites = [...new Set(replaced)].map((id) => `REPLACE INTO random_values VALUES ${rowValues(random, id)}`);
@@ -164,8 +167,12 @@ describe('scsc replicate reads random values of every type exactly (its own row 
           // Partial images (a session's binlog_row_image=MINIMAL): only the key before, only changed columns after.
           "SET SESSION binlog_row_image = 'MINIMAL'",
           `UPDATE random_values SET ii = 7, vu = 'minimal', t3 = ${time(random, 3)} WHERE id % 3 = 0`,
-          'DELETE FROM random_values WHERE id % 13 = 0'].join(';\n'));
-        await waitForTablesEqual({ server: source, database: 'rv' }, { server: servers.target, database }, ['random_values'], cli);
+          'DELETE FROM random_values WHERE id % 13 = 0',
+          'UPDATE random_values SET id = id + 5000 WHERE id % 7 = 0',
+          'DELETE FROM random_values WHERE id = 2', 'INSERT INTO random_values (id, ii) VALUES (2, 42)',
+          "UPDATE not_null SET a = a + 1 WHERE id = 1", "UPDATE not_null SET id = 10, b = 'moved' WHERE id = 2",
+          'DELETE FROM not_null WHERE id = 3', "INSERT INTO not_null (id, a, b, c) VALUES (3, 0, 'again', '')"].join(';\n'));
+        await waitForTablesEqual({ server: source, database: 'rv' }, { server: servers.target, database }, ['random_values', 'not_null'], cli);
         assert.doesNotMatch(cli.output(), /decoded by zongji/, 'every column type of random_values is read by scsc');
       } finally {
         cli.child.kill('SIGTERM');
