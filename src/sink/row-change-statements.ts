@@ -230,8 +230,15 @@ function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits
 }
 
 function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>, limits: StatementLimits): string[] {
-  const first = writes[0]?.image ?? {};
-  const columns = Object.keys(first).map((name) => table.writable.get(name.toLowerCase())).filter((c) => c !== undefined);
+  // Every image of the run has the first one's columns (writeStatements groups them so): read by its own names.
+  const keys: string[] = [];
+  const columns: ColumnSchema[] = [];
+  for (const name of Object.keys(writes[0]?.image ?? {})) {
+    const column = table.writable.get(name.toLowerCase());
+    if (column === undefined) continue;
+    keys.push(name);
+    columns.push(column);
+  }
   const names = columns.map((c) => quoteIdentifier(c.name));
   const literals = columns.map(literalWriter);
   const head = `INSERT INTO ${table.from} (${names.join(', ')}) VALUES `;
@@ -244,7 +251,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
     let tuple = '(';
     for (let i = 0; i < columns.length; i++) {
       if (i > 0) tuple += ', ';
-      tuple += (literals[i] as (value: RowValue) => string)(valueIn(image, (columns[i] as ColumnSchema).name) ?? null);
+      tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
     }
     tuple += ')';
     const size = Buffer.byteLength(tuple) + 2;
