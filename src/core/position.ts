@@ -33,6 +33,12 @@ export function positionKey(position: Pick<Position, 'file' | 'offset'> & { inde
   return `${lastSequence}:${String(position.offset).padStart(15, '0')}:${String(position.index ?? 0).padStart(9, '0')}`;
 }
 
+/** Whether a position comes after another in replication order (positionKey's order; numbers compared within one file). */
+export function positionAfter(position: Position, than: Position): boolean {
+  if (position.file !== than.file) return positionKey(position) > positionKey(than);
+  return position.offset > than.offset || (position.offset === than.offset && position.index > than.index);
+}
+
 /** file:offset (index) for people. */
 export function describePosition(position: Pick<Position, 'file' | 'offset'> & { index?: number; gtid?: string }): string {
   const gtid = position.gtid === undefined ? '' : ` gtid ${position.gtid}`;

@@ -68,13 +68,8 @@ export function adoptRowsEvent(event: object, kind: 'insert' | 'update' | 'delet
   owner._fetchOneRow = kind === 'update' ? fetchOneUpdate : fetchOneRow;
   const rowsEvent = event as RowsEventThis;
   for (const row of rowsEvent.rows ?? []) {
-    if (kind === 'update') {
-      const pair = row as { before: Record<string, unknown>; after: Record<string, unknown> };
-      withoutAbsent(toRowImage(pair.before, table), rowsEvent, rowsEvent.columns_present_bitmap);
-      withoutAbsent(toRowImage(pair.after, table), rowsEvent, rowsEvent.columns_present_bitmap2 ?? rowsEvent.columns_present_bitmap);
-    } else {
-      withoutAbsent(toRowImage(row as Record<string, unknown>, table), rowsEvent, rowsEvent.columns_present_bitmap);
-    }
+    if (kind === 'update') convertedPair(row as ZongjiPair, rowsEvent, table);
+    else converted(row as Record<string, unknown>, rowsEvent, rowsEvent.columns_present_bitmap, table);
   }
 }
 
@@ -88,7 +83,7 @@ function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
   const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
   const row = compiled?.read === undefined
-    ? withoutAbsent(toRowImage(zongjiRow(this, parser) as Record<string, unknown>, compiled?.table), this, this.columns_present_bitmap)
+    ? converted(zongjiRow(this, parser) as Record<string, unknown>, this, this.columns_present_bitmap, compiled?.table)
     : readRow(parser, this, this.columns_present_bitmap, compiled);
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return row;
@@ -97,17 +92,9 @@ function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
 function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: RowImage; after: RowImage } {
   const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
-  let pair: { before: RowImage; after: RowImage };
-  if (compiled?.read === undefined) {
-    const raw = zongjiRow(this, parser) as { before: Record<string, unknown>; after: Record<string, unknown> };
-    pair = {
-      before: withoutAbsent(toRowImage(raw.before, compiled?.table), this, this.columns_present_bitmap),
-      after: withoutAbsent(toRowImage(raw.after, compiled?.table), this, this.columns_present_bitmap2 ?? this.columns_present_bitmap),
-    };
-  } else {
-    const before = readRow(parser, this, this.columns_present_bitmap, compiled);
-    pair = { before, after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled) };
-  }
+  const pair = compiled?.read === undefined
+    ? convertedPair(zongjiRow(this, parser) as ZongjiPair, this, compiled?.table)
+    : { before: readRow(parser, this, this.columns_present_bitmap, compiled), after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled) };
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return pair;
 }
@@ -118,6 +105,7 @@ Object.defineProperty(fetchOneUpdate, OURS, { value: true });
 /** Whether a row event's images leave columns out (binlog_row_image MINIMAL or NOBLOB in the writing session). */
 export function hasPartialImages(event: object): boolean {
   const rows = event as RowsEventThis;
+  if (rows.columns_present_bitmap === undefined) return false;
   const columns = rows.tableMap[rows.tableId]?.columns?.length ?? 0;
   return !isFull(rows.columns_present_bitmap, columns) || (rows.columns_present_bitmap2 !== undefined && !isFull(rows.columns_present_bitmap2, columns));
 }
@@ -130,11 +118,28 @@ export function rowImageBytes(event: object): number | undefined {
   return (event as RowsEventThis).scscRowBytes;
 }
 
-/** zongji shows the columns a partial row image (binlog_row_image=MINIMAL/NOBLOB) leaves out as NULL: they are absent. */
-function withoutAbsent(row: RowImage, event: RowsEventThis, present: Buffer): RowImage {
+type ZongjiPair = { before: Record<string, unknown>; after: Record<string, unknown> };
+
+/**
+ * A row zongji read, in scsc's forms (toRowImage, in place). zongji shows the columns a partial row
+ * image (binlog_row_image=MINIMAL/NOBLOB) leaves out as NULL: they are absent.
+ */
+function converted(row: Record<string, unknown>, event: RowsEventThis, present: Buffer, table: TableSchema | undefined): RowImage {
+  const image = toRowImage(row, table);
   const columns = event.tableMap[event.tableId]?.columns ?? [];
-  for (let i = 0; i < columns.length; i++) if (((present[i >> 3] as number) & (1 << (i & 7))) === 0) delete row[(columns[i] as ZongjiColumn).name];
-  return row;
+  for (let i = 0; i < columns.length; i++) if (!isPresent(present, i)) delete image[(columns[i] as ZongjiColumn).name];
+  return image;
+}
+
+function convertedPair(pair: ZongjiPair, event: RowsEventThis, table: TableSchema | undefined): { before: RowImage; after: RowImage } {
+  return {
+    before: converted(pair.before, event, event.columns_present_bitmap, table),
+    after: converted(pair.after, event, event.columns_present_bitmap2 ?? event.columns_present_bitmap, table),
+  };
+}
+
+function isPresent(bitmap: Buffer, i: number): boolean {
+  return ((bitmap[i >> 3] as number) & (1 << (i & 7))) !== 0;
 }
 
 /** zongji's reading of the row, through the method scsc's reader replaced on this event's class. */
@@ -261,13 +266,13 @@ function readRow(parser: ZongjiParser, event: RowsEventThis, present: Buffer, co
   }
   const columns = (event.tableMap[event.tableId] as RowReaderTableEntry).columns as ZongjiColumn[];
   let presentCount = 0;
-  for (let i = 0; i < columns.length; i++) if ((present[i >> 3] as number) & (1 << (i & 7))) presentCount++;
+  for (let i = 0; i < columns.length; i++) if (isPresent(present, i)) presentCount++;
   const nulls = c.at;
   c.at += (presentCount + 7) >> 3;
   const row: RowImage = {};
   for (let i = 0, n = 0; i < columns.length; i++) {
     const name = (columns[i] as ZongjiColumn).name;
-    if (((present[i >> 3] as number) & (1 << (i & 7))) === 0) continue; // not in a partial image: absent, not NULL
+    if (!isPresent(present, i)) continue; // not in a partial image: absent, not NULL
     row[name] = ((c.buf[nulls + (n >> 3)] as number) & (1 << (n & 7))) !== 0 ? null : (read[i] as ReadColumn)(c);
     n++;
   }

@@ -3,7 +3,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import type { ChangeEvent } from '../core/change-event.js';
-import { positionKey, type Boundary, type Position } from '../core/position.js';
+import { positionAfter, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
@@ -70,7 +70,7 @@ export class BinlogSource {
 
       const connect = (): void => {
         const transaction = new BinlogTransaction(this.options, boundary, (event) => {
-          if (lastEmitted !== undefined && !after(event.position, lastEmitted)) return; // replayed after a reconnect
+          if (lastEmitted !== undefined && !positionAfter(event.position, lastEmitted)) return; // replayed after a reconnect
           lastEmitted = event.position;
           subscriber.next(event);
         }, (next) => {
@@ -225,12 +225,6 @@ export class BinlogSource {
     zongji.on('error', () => undefined);
     zongji.stop();
   }
-}
-
-/** Whether a position comes after another in replication order (numbers compared within one file). */
-function after(position: Position, than: Position): boolean {
-  if (position.file !== than.file) return positionKey(position) > positionKey(than);
-  return position.offset > than.offset || (position.offset === than.offset && position.index > than.index);
 }
 
 function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscError | undefined {

@@ -158,18 +158,18 @@ export class BinlogTransaction {
     const schema = this.options.schemas.get(map.tableName);
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
     const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
-    const partial = fields.columns_present_bitmap !== undefined && hasPartialImages(event);
+    const partial = hasPartialImages(event);
     const rows = fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>;
     const binlogBytes = rowImageBytes(event);
     const columns = schema?.columns.length ?? 0;
-    // Per change: its share of the event's row bytes, plus the overhead estimateBytes counts per value.
-    const bytes = binlogBytes === undefined ? undefined : 200 + binlogBytes / rows.length + (kind === 'update' ? 48 : 24) * columns;
+    // Per change: its share of the event's row bytes, plus the overheads estimateBytes counts.
+    const bytes = binlogBytes === undefined ? undefined : CHANGE_OVERHEAD_BYTES + binlogBytes / rows.length + (kind === 'update' ? 2 : 1) * VALUE_OVERHEAD_BYTES * columns;
     // Row images arrive in scsc's exact forms (binlog-row-reader.ts reads them).
     for (const raw of rows) {
       const before = kind === 'update' ? (raw as { before: RowImage }).before : kind === 'delete' ? (raw as RowImage) : undefined;
       const after = kind === 'update' ? (raw as { after: RowImage }).after : kind === 'insert' ? (raw as RowImage) : undefined;
       // A partial after image (binlog_row_image=MINIMAL) leaves out key columns it did not change.
-      if (before !== undefined && after !== undefined && identity !== undefined) {
+      if (partial && before !== undefined && after !== undefined && identity !== undefined) {
         for (const name of identity.columns) if (!Object.hasOwn(after, name) && Object.hasOwn(before, name)) after[name] = before[name] ?? null;
       }
       const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
@@ -376,8 +376,12 @@ function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
   });
 }
 
+/** Memory a change takes beyond its values, and each value beyond its bytes (rough, for byte-bounded queues). */
+const CHANGE_OVERHEAD_BYTES = 200;
+const VALUE_OVERHEAD_BYTES = 24;
+
 function estimateBytes(fields: Partial<ChangeEvent>): number {
-  return 200 + imageBytes(fields.before) + imageBytes(fields.after) + (fields.sql?.length ?? 0);
+  return CHANGE_OVERHEAD_BYTES + imageBytes(fields.before) + imageBytes(fields.after) + (fields.sql?.length ?? 0);
 }
 
 function imageBytes(image: RowImage | undefined): number {
@@ -385,7 +389,7 @@ function imageBytes(image: RowImage | undefined): number {
   let bytes = 0;
   for (const name in image) {
     const value = image[name];
-    bytes += 24 + (value === null || value === undefined ? 0 : value.length);
+    bytes += VALUE_OVERHEAD_BYTES + (value === null || value === undefined ? 0 : value.length);
   }
   return bytes;
 }
