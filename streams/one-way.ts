@@ -149,8 +149,16 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       }
       return done;
     };
+    // The stream only moves forward: once a change lies past every lane's checkpoint, so do the rest.
+    const newestApplied = [...applied.values()].reduce((newest, key) => (key > newest ? key : newest), '');
+    let pastCheckpoints = false;
     const alreadyApplied = (event: ChangeEvent): boolean => {
+      if (pastCheckpoints) return false;
       const key = positionKey(event.position);
+      if (key > newestApplied) {
+        pastCheckpoints = true;
+        return false;
+      }
       if (event.kind === 'ddl') return key <= (applied.get(DDL_LANE) ?? '');
       return key <= appliedUpTo(event.table) || key <= (applied.get(laneOf(event)) ?? '');
     };

@@ -7,5 +7,12 @@ export type RowValue = string | Buffer | null;
 
 /** A stable map key for a row's key values (strings and bytes kept apart). */
 export function keyString(values: readonly RowValue[]): string {
-  return values.map((v) => (v === null ? '\u0000N' : typeof v === 'string' ? `s${v.length}:${v}` : `b${v.toString('hex')}`)).join('\u0001');
+  if (values.length === 0) return '';
+  let id = keyPart(values[0] as RowValue);
+  for (let i = 1; i < values.length; i++) id += `\u0001${keyPart(values[i] as RowValue)}`;
+  return id;
+}
+
+function keyPart(value: RowValue): string {
+  return value === null ? '\u0000N' : typeof value === 'string' ? `s${value.length}:${value}` : `b${value.toString('hex')}`;
 }

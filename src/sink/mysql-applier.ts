@@ -8,7 +8,7 @@ import { introspectDatabase } from '../mysql/schema-introspector.js';
 import type { Logger } from '../observability/logger.js';
 import { withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
-import { rowChangeStatements } from './row-change-statements.js';
+import { byteSizeWithin, rowChangeStatements } from './row-change-statements.js';
 import { targetTable, type TargetTable } from './target-table.js';
 
 export interface MysqlApplierOptions {
@@ -179,7 +179,7 @@ function packStatements(statements: readonly string[], bytes: number): string[] 
   let current: string[] = [];
   let size = 0;
   for (const sql of statements) {
-    const length = Buffer.byteLength(sql) + 2;
+    const length = byteSizeWithin(sql, bytes - size) + 2;
     if (current.length > 0 && size + length > bytes) {
       groups.push(current.join(';\n'));
       current = [];

@@ -27,10 +27,10 @@ export interface StatementLimits {
   sessionFkChecks?: boolean;
 }
 
-/** `checks`: the foreign_key_checks the write runs with. */
+/** `checks`: the foreign_key_checks the write runs with; `id`: the key's keyString (where writes are merged by key). */
 type Write =
-  | { kind: 'upsert'; key: RowValue[]; image: RowImage; checks: boolean }
-  | { kind: 'delete'; key: RowValue[]; checks: boolean }
+  | { kind: 'upsert'; key: RowValue[]; id: string; image: RowImage; checks: boolean }
+  | { kind: 'delete'; key: RowValue[]; id: string; checks: boolean }
   | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean }
   | { kind: 'referenced'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean }
   | { kind: 'patch'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean };
@@ -74,14 +74,16 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
     }
     const before = event.before === undefined ? undefined : event.partial === true ? loggedKey(table, event.before) : keyOf(table, event.before);
     const after = event.after === undefined ? undefined : keyOf(table, event.after);
-    if (before !== undefined && (after === undefined || keyString(before) !== keyString(after))) {
+    const beforeId = before === undefined ? '' : keyString(before);
+    const afterId = after === undefined ? '' : keyString(after);
+    if (before !== undefined && (after === undefined || beforeId !== afterId)) {
       if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
-      else pending.push({ kind: 'delete', key: before, checks: cascades ? ran : session && ran });
+      else pending.push({ kind: 'delete', key: before, id: beforeId, checks: cascades ? ran : session && ran });
     }
     if (after !== undefined && event.after !== undefined) {
       const set = cascades && ran ? changedReferenced(table, limits.cascadeColumns ?? [], event.before, event.after) : [];
       if (set.length > 0) pending.push({ kind: 'referenced', key: after, set, checks: true });
-      pending.push({ kind: 'upsert', key: after, image: event.after, checks: session && ran });
+      pending.push({ kind: 'upsert', key: after, id: afterId, image: event.after, checks: session && ran });
     }
   }
   flush();
@@ -149,15 +151,19 @@ function keyOf(table: TargetTable, image: RowImage): RowValue[] {
 }
 
 
+/** Unordered writes are deletes and upserts only (the other kinds come with keepOrder or partial images). */
 function lastWritePerKey(writes: readonly Write[]): Write[] {
-  const last = new Map<string, Write>();
+  const last = new Map<string, Write & { kind: 'delete' | 'upsert' }>();
   for (const write of writes) {
-    const id = keyString(write.key);
-    last.delete(id); // re-inserted at the end: upserts stay in the order of their last change
-    last.set(id, write);
+    if (write.kind !== 'delete' && write.kind !== 'upsert') continue;
+    last.delete(write.id); // re-inserted at the end: upserts stay in the order of their last change
+    last.set(write.id, write);
   }
-  const result = [...last.values()];
-  return [...result.filter((w) => w.kind === 'delete'), ...result.filter((w) => w.kind === 'upsert')];
+  const deletes: Write[] = [];
+  const upserts: Write[] = [];
+  for (const write of last.values()) (write.kind === 'delete' ? deletes : upserts).push(write);
+  for (const write of upserts) deletes.push(write);
+  return deletes;
 }
 
 /** Consecutive writes of one kind (and, for upserts, one column list) become one statement each. */
@@ -254,7 +260,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
       tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
     }
     tuple += ')';
-    const size = Buffer.byteLength(tuple) + 2;
+    const size = byteSizeWithin(tuple, limits.bytes - bytes) + 2;
     if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + size > limits.bytes)) {
       statements.push(head + tuples.join(', ') + tail);
       tuples = [];
@@ -265,4 +271,13 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   }
   if (tuples.length > 0) statements.push(head + tuples.join(', ') + tail);
   return statements;
+}
+
+/**
+ * The UTF-8 size of a string, or a bound above it (3 bytes per UTF-16 unit at most) when that bound
+ * fits in `room`: a byte limit holds without encoding every string, and is counted exactly near it.
+ */
+export function byteSizeWithin(text: string, room: number): number {
+  const bound = 3 * text.length;
+  return bound <= room ? bound : Buffer.byteLength(text);
 }

@@ -172,16 +172,21 @@ export class BinlogTransaction {
       if (partial && before !== undefined && after !== undefined && identity !== undefined) {
         for (const name of identity.columns) if (!Object.hasOwn(after, name) && Object.hasOwn(before, name)) after[name] = before[name] ?? null;
       }
-      const key = identity === undefined ? undefined : keyOfImage((before ?? after) as RowImage, identity.columns);
-      const newKey = identity === undefined || before === undefined || after === undefined ? undefined : keyOfImage(after, identity.columns);
-      const change: Partial<ChangeEvent> = {};
+      const change = this.change(kind, map.tableName, bytes ?? CHANGE_OVERHEAD_BYTES + imageBytes(before) + imageBytes(after));
+      if (change === undefined) return;
       if (before !== undefined) change.before = before;
       if (after !== undefined) change.after = after;
-      if (key !== undefined) change.key = key;
-      if (newKey !== undefined && key !== undefined && !sameKey(key, newKey)) change.newKey = newKey;
+      if (identity !== undefined) {
+        const key = keyOfImage((before ?? after) as RowImage, identity.columns);
+        change.key = key;
+        if (before !== undefined && after !== undefined) {
+          const newKey = keyOfImage(after, identity.columns);
+          if (!sameKey(key, newKey)) change.newKey = newKey;
+        }
+      }
       if (fkChecksOff) change.fkChecksOff = true;
       if (partial) change.partial = true;
-      this.push(kind, map.tableName, change, undefined, bytes);
+      this.deliver(change);
     }
   }
 
@@ -275,6 +280,7 @@ export class BinlogTransaction {
    * changed replicated tables holds it back (one that changed none is only remembered).
    */
   private restartPoint(boundary: Boundary): Boundary {
+    if (this.prepared.size === 0) return boundary;
     for (const prepared of this.prepared.values()) if (prepared.held.length > 0) return prepared.start;
     return boundary;
   }
@@ -309,15 +315,19 @@ export class BinlogTransaction {
     this.onBoundary(this.restartPoint(boundary));
   }
 
-  private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number, bytes?: number): void {
+  /** A change of the open transaction (its next index, or `index`), to be completed and delivered; undefined outside a transaction. */
+  private change(kind: ChangeKind, table: string, bytes: number, index?: number): ChangeEvent | undefined {
     const open = this.open;
-    if (open === undefined) return;
+    if (open === undefined) return undefined;
     const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index };
     if (open.gtid !== undefined) position.gtid = open.gtid;
     // One object shape for every change, properties added in one order: the stream's hot path.
-    const event: ChangeEvent = {
-      kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes: bytes ?? estimateBytes(extra),
-    };
+    return { kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes };
+  }
+
+  private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
+    const event = this.change(kind, table, estimateBytes(extra), index);
+    if (event === undefined) return;
     if (extra.before !== undefined) event.before = extra.before;
     if (extra.after !== undefined) event.after = extra.after;
     if (extra.key !== undefined) event.key = extra.key;
@@ -328,6 +338,13 @@ export class BinlogTransaction {
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
+    this.deliver(event);
+  }
+
+  /** Emits a change of the open transaction, or holds it while the transaction is an XA one not yet decided. */
+  private deliver(event: ChangeEvent): void {
+    const open = this.open;
+    if (open === undefined) return;
     if (open.xa === undefined) {
       this.emit(event);
       return;

@@ -33,8 +33,12 @@ error, 3 a server unreachable at start, 4 runtime failure (the message names it)
       if (config.kafka.length > 0) throw new ScscError('NOT_IMPLEMENTED', 'scsc replicate --kafka is not built yet', { fix: 'replicate directly (without --kafka)' });
       if (flags.repair === true && config.reconcileEvery === undefined) throw new ScscError('USAGE', '--repair needs --reconcile-every (it repairs what the scheduled passes find)');
       // Loaded here, not at start-up: the binlog reader and RxJS are a third of every other command's start.
-      const [{ runOneWay }, { ReplicationMetrics }] = await Promise.all([import('../../../streams/one-way.js'), import('../../observability/replication-metrics.js')]);
-      const metrics = config.metricsPort === undefined ? undefined : new ReplicationMetrics();
+      // prom-client too, only when metrics are served.
+      const [{ runOneWay }, metricsModule] = await Promise.all([
+        import('../../../streams/one-way.js'),
+        config.metricsPort === undefined ? undefined : import('../../observability/replication-metrics.js'),
+      ]);
+      const metrics = metricsModule === undefined ? undefined : new metricsModule.ReplicationMetrics();
       const server = metrics === undefined ? undefined : await metrics.serve(config.metricsPort ?? 0);
       if (server !== undefined) logger.info({ url: `http://127.0.0.1:${server.port}/metrics` }, 'serving Prometheus metrics');
       let lastApplied = -1;
