@@ -66,24 +66,27 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
       continue;
     }
     const ran = event.fkChecksOff !== true;
-    if (event.partial === true && event.before !== undefined && event.after !== undefined) {
+    // Read once: a change from the binlog reads its images from packed bytes on each access.
+    const beforeImage = event.before;
+    const afterImage = event.after;
+    if (event.partial === true && beforeImage !== undefined && afterImage !== undefined) {
       // An UPDATE of the logged columns (the key too, when it changed): the others keep their values.
-      const set = loggedColumns(table, event.after);
-      if (set.length > 0) pending.push({ kind: 'patch', key: loggedKey(table, event.before), set, checks: cascades ? ran : session && ran });
+      const set = loggedColumns(table, afterImage);
+      if (set.length > 0) pending.push({ kind: 'patch', key: loggedKey(table, beforeImage), set, checks: cascades ? ran : session && ran });
       continue;
     }
-    const before = event.before === undefined ? undefined : event.partial === true ? loggedKey(table, event.before) : keyOf(table, event.before);
-    const after = event.after === undefined ? undefined : keyOf(table, event.after);
+    const before = beforeImage === undefined ? undefined : event.partial === true ? loggedKey(table, beforeImage) : keyOf(table, beforeImage);
+    const after = afterImage === undefined ? undefined : keyOf(table, afterImage);
     const beforeId = before === undefined ? '' : keyString(before);
     const afterId = after === undefined ? '' : keyString(after);
     if (before !== undefined && (after === undefined || beforeId !== afterId)) {
       if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
       else pending.push({ kind: 'delete', key: before, id: beforeId, checks: cascades ? ran : session && ran });
     }
-    if (after !== undefined && event.after !== undefined) {
-      const set = cascades && ran ? changedReferenced(table, limits.cascadeColumns ?? [], event.before, event.after) : [];
+    if (after !== undefined && afterImage !== undefined) {
+      const set = cascades && ran ? changedReferenced(table, limits.cascadeColumns ?? [], beforeImage, afterImage) : [];
       if (set.length > 0) pending.push({ kind: 'referenced', key: after, set, checks: true });
-      pending.push({ kind: 'upsert', key: after, id: afterId, image: event.after, checks: session && ran });
+      pending.push({ kind: 'upsert', key: after, id: afterId, image: afterImage, checks: session && ran });
     }
   }
   flush();

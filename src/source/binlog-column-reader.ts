@@ -98,6 +98,41 @@ export function columnReader(column: ZongjiColumn, schema: ZongjiColumnSchema, r
   }
 }
 
+/** How a column's value is stepped over without reading it: a fixed byte count, or a function for a length-prefixed value. */
+export type ColumnWidth = number | ((cursor: Cursor) => void);
+
+/**
+ * The bytes columnReader's reader of this column consumes, without decoding them (for finding where
+ * a row image ends); undefined where columnReader has no reader. Must agree with columnReader.
+ */
+export function columnWidth(column: ZongjiColumn): ColumnWidth | undefined {
+  const meta = column.metadata ?? {};
+  switch (column.type) {
+    case T.TINY: case T.YEAR: return 1;
+    case T.SHORT: return 2;
+    case T.INT24: case T.DATE: return 3;
+    case T.LONG: case T.FLOAT: return 4;
+    case T.LONGLONG: case T.DOUBLE: return 8;
+    case T.NEWDECIMAL: return decimalBytes(meta.precision ?? 10, meta.decimals ?? 0);
+    case T.DATETIME2: return 5 + (((meta.decimals ?? 0) + 1) >> 1);
+    case T.TIMESTAMP2: return 4 + (((meta.decimals ?? 0) + 1) >> 1);
+    case T.TIME2: return 3 + (((meta.decimals ?? 0) + 1) >> 1);
+    case T.BIT: return ((meta.bits ?? 1) + 7) >> 3;
+    case T.ENUM: return meta.size === 2 ? 2 : 1;
+    case T.SET: return meta.size ?? 1;
+    case T.VARCHAR:
+    case T.STRING: return prefixed((meta.max_length ?? 0) > 255 ? 2 : 1);
+    case T.BLOB: return prefixed(meta.length_size ?? 2);
+    default: return undefined;
+  }
+}
+
+function prefixed(bytes: number): (c: Cursor) => void {
+  return (c) => {
+    c.at += bytes + c.buf.readUIntLE(c.at, bytes);
+  };
+}
+
 function lengthPrefix(c: Cursor, bytes: number): number {
   const length = c.buf.readUIntLE(c.at, bytes);
   c.at += bytes;
@@ -141,6 +176,12 @@ function int64Text(c: Cursor, unsigned: boolean): string {
 
 const DIGIT_BYTES = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
 
+/** The binary size of a DECIMAL(precision, scale): 4 bytes per 9 digits on each side of the point, fewer for the rest. */
+function decimalBytes(precision: number, scale: number): number {
+  const integral = precision - scale;
+  return Math.floor(integral / 9) * 4 + (DIGIT_BYTES[integral % 9] as number) + Math.floor(scale / 9) * 4 + (DIGIT_BYTES[scale % 9] as number);
+}
+
 /** MySQL's binary DECIMAL: groups of 9 digits in 4 bytes big-endian, sign in the top bit, negatives inverted. */
 function decimalReader(precision: number, scale: number): ReadColumn {
   const integral = precision - scale;
@@ -150,7 +191,7 @@ function decimalReader(precision: number, scale: number): ReadColumn {
   const tailDigits = scale % 9;
   const headBytes = DIGIT_BYTES[headDigits] as number;
   const tailBytes = DIGIT_BYTES[tailDigits] as number;
-  const size = headBytes + fullIntegral * 4 + fullFraction * 4 + tailBytes;
+  const size = decimalBytes(precision, scale);
   return (c) => {
     const buf = c.buf;
     const start = c.at;

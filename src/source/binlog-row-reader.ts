@@ -1,7 +1,7 @@
 import type { RowImage } from '../core/change-event.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { TableSchema } from '../core/table-schema.js';
-import { columnReader, type Cursor, type ReadColumn } from './binlog-column-reader.js';
+import { columnReader, columnWidth, type ColumnWidth, type Cursor, type ReadColumn } from './binlog-column-reader.js';
 import { columnRules, patchTableEntry, toRowImage, type ZongjiColumn, type ZongjiColumnSchema, type ZongjiTableEntry } from './binlog-row-decoder.js';
 
 /** zongji's packet reader, as its row events hand it over. */
@@ -32,9 +32,44 @@ interface CompiledRow {
   read: ReadColumn[] | undefined;
   /** Reads an image with every column present (binlog_row_image=FULL) into one object literal. */
   full?: FullImageReader;
+  /** Steps over such an image without reading it (PackedRow reads it later). */
+  skip?: FullImageSkipper;
+  /** Each column's width for `skip`. */
+  widths?: ColumnWidth[];
 }
 
 type FullImageReader = (cursor: Cursor, read: ReadColumn[]) => RowImage;
+type FullImageSkipper = (cursor: Cursor, widths: ColumnWidth[]) => void;
+
+/**
+ * A full row image not read yet: where it lies in its event's bytes. Queued changes keep these
+ * instead of row objects (the bytes sit outside the JS heap, so the garbage collector does not copy
+ * them while a change waits in a lane); image() reads it when the change is applied.
+ */
+export class PackedRow {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly at: number,
+    private readonly end: number,
+    private readonly compiled: CompiledRow,
+  ) {}
+
+  /** The row image, read anew on each call. */
+  image(): RowImage {
+    const c = cursor;
+    c.buf = this.buf;
+    c.at = this.at;
+    const image = (this.compiled.full as FullImageReader)(c, this.compiled.read as ReadColumn[]);
+    const end = c.at;
+    c.buf = EMPTY;
+    if (end !== this.end) {
+      throw new ScscError('BINLOG_UNREADABLE', `a row image of ${this.compiled.table?.name ?? 'a table'} read ${end - this.at} bytes where its layout says ${this.end - this.at}: scsc's binlog reader disagrees with itself`, {
+        fix: 'report this as a bug with the table\'s definition; until fixed, exclude the table (--exclude) and repair it with scsc reconcile --repair',
+      });
+    }
+    return image;
+  }
+}
 
 /* Global symbols: a second copy of this module (bundle and sources in one process) reads the same entries and knows the same readers. */
 const READER = Symbol.for('scsc.binlogRowReader');
@@ -79,24 +114,38 @@ export function readByScsc(event: object): boolean {
   return typeof fetch === 'function' && OURS in fetch;
 }
 
-function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage {
+function fetchOneRow(this: RowsEventThis, parser: ZongjiParser): RowImage | PackedRow {
   const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
   const row = compiled?.read === undefined
     ? converted(zongjiRow(this, parser) as Record<string, unknown>, this, this.columns_present_bitmap, compiled?.table)
-    : readRow(parser, this, this.columns_present_bitmap, compiled);
+    : packedOrRead(parser, this, this.columns_present_bitmap, compiled);
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return row;
 }
 
-function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: RowImage; after: RowImage } {
+function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: RowImage | PackedRow; after: RowImage | PackedRow } {
   const start = parser._offset;
   const compiled = this.tableMap[this.tableId]?.[READER];
   const pair = compiled?.read === undefined
     ? convertedPair(zongjiRow(this, parser) as ZongjiPair, this, compiled?.table)
-    : { before: readRow(parser, this, this.columns_present_bitmap, compiled), after: readRow(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled) };
+    : { before: packedOrRead(parser, this, this.columns_present_bitmap, compiled), after: packedOrRead(parser, this, this.columns_present_bitmap2 ?? this.columns_present_bitmap, compiled) };
   this.scscRowBytes = (this.scscRowBytes ?? 0) + parser._offset - start;
   return pair;
+}
+
+/** A full image stays packed (read when applied); a partial one is read now. */
+function packedOrRead(parser: ZongjiParser, event: RowsEventThis, present: Buffer, compiled: CompiledRow): RowImage | PackedRow {
+  const read = compiled.read as ReadColumn[];
+  if (compiled.skip === undefined || !isFull(present, read.length)) return readRow(parser, event, present, compiled);
+  const c = cursor;
+  const start = parser._offset;
+  c.buf = parser._buffer;
+  c.at = start;
+  compiled.skip(c, compiled.widths as ColumnWidth[]);
+  parser._offset = c.at;
+  c.buf = EMPTY;
+  return new PackedRow(parser._buffer, start, parser._offset, compiled);
 }
 
 Object.defineProperty(fetchOneRow, OURS, { value: true });
@@ -188,6 +237,11 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
   const compiled: CompiledRow = { table, read };
   const full = fullImageReader(columns.map((c) => c.name));
   if (full !== undefined) compiled.full = full;
+  const widths = columns.map(columnWidth);
+  if (full !== undefined && widths.every((w) => w !== undefined)) {
+    compiled.skip = fullImageSkipper(widths);
+    compiled.widths = widths;
+  }
   entry[READER] = compiled;
   let cached = compiledBySchema.get(table);
   if (cached === undefined) compiledBySchema.set(table, (cached = []));
@@ -245,6 +299,17 @@ function fullImageReader(names: readonly string[]): FullImageReader | undefined 
   lines.push(`return { ${names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from column names, each a JSON string literal
   return new Function('c', 'read', lines.join('\n')) as FullImageReader;
+}
+
+/** Steps over a full image: fixed widths inline, length-prefixed values through their width function; NULLs take no bytes. */
+function fullImageSkipper(widths: ReadonlyArray<ColumnWidth | undefined>): FullImageSkipper {
+  const lines = [`const buf = c.buf; const nulls = c.at; c.at += ${(widths.length + 7) >> 3};`];
+  widths.forEach((width, i) => {
+    const step = typeof width === 'number' ? `c.at += ${width};` : `widths[${i}](c);`;
+    lines.push(`if ((buf[nulls + ${i >> 3}] & ${1 << (i & 7)}) === 0) ${step}`);
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only
+  return new Function('c', 'widths', lines.join('\n')) as FullImageSkipper;
 }
 
 function isFull(present: Buffer, columns: number): boolean {

@@ -4,7 +4,8 @@ import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '..
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { keyOfImage } from './binlog-row-decoder.js';
-import { hasPartialImages, rowImageBytes } from './binlog-row-reader.js';
+import { hasPartialImages, PackedRow, rowImageBytes } from './binlog-row-reader.js';
+import { PackedRowChange, sameKey } from './packed-row-change.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -159,15 +160,21 @@ export class BinlogTransaction {
     const identity = schema === undefined ? undefined : rowIdentityKey(schema);
     const fkChecksOff = (Number(fields.flags) & NO_FOREIGN_KEY_CHECKS) !== 0;
     const partial = hasPartialImages(event);
-    const rows = fields.rows as Array<RowImage | { before: RowImage; after: RowImage }>;
+    const rows = fields.rows as Array<Image | { before: Image; after: Image }>;
     const binlogBytes = rowImageBytes(event);
     const columns = schema?.columns.length ?? 0;
     // Per change: its share of the event's row bytes, plus the overheads estimateBytes counts.
     const bytes = binlogBytes === undefined ? undefined : CHANGE_OVERHEAD_BYTES + binlogBytes / rows.length + (kind === 'update' ? 2 : 1) * VALUE_OVERHEAD_BYTES * columns;
-    // Row images arrive in scsc's exact forms (binlog-row-reader.ts reads them).
+    // Row images arrive in scsc's exact forms (binlog-row-reader.ts reads them), full ones still packed.
     for (const raw of rows) {
-      const before = kind === 'update' ? (raw as { before: RowImage }).before : kind === 'delete' ? (raw as RowImage) : undefined;
-      const after = kind === 'update' ? (raw as { after: RowImage }).after : kind === 'insert' ? (raw as RowImage) : undefined;
+      const rawBefore = kind === 'update' ? (raw as { before: Image }).before : kind === 'delete' ? (raw as Image) : undefined;
+      const rawAfter = kind === 'update' ? (raw as { after: Image }).after : kind === 'insert' ? (raw as Image) : undefined;
+      if (!partial && identity !== undefined && bytes !== undefined && allPacked(rawBefore, rawAfter)) {
+        this.deliverPacked(kind, map.tableName, bytes, rawBefore as PackedRow | undefined, rawAfter as PackedRow | undefined, identity.columns, fkChecksOff);
+        continue;
+      }
+      const before = unpacked(rawBefore);
+      const after = unpacked(rawAfter);
       // A partial after image (binlog_row_image=MINIMAL) leaves out key columns it did not change.
       if (partial && before !== undefined && after !== undefined && identity !== undefined) {
         for (const name of identity.columns) if (!Object.hasOwn(after, name) && Object.hasOwn(before, name)) after[name] = before[name] ?? null;
@@ -315,14 +322,28 @@ export class BinlogTransaction {
     this.onBoundary(this.restartPoint(boundary));
   }
 
+  /** A change whose images stay packed until it is applied (PackedRowChange). */
+  private deliverPacked(kind: ChangeKind, table: string, bytes: number, before: PackedRow | undefined, after: PackedRow | undefined, keyColumns: readonly string[], fkChecksOff: boolean): void {
+    const open = this.open;
+    if (open === undefined) return;
+    const change = new PackedRowChange(kind, this.options.database, table, this.nextPosition(open), this.restartPoint(open.start), open.origin, open.time, bytes, before, after, keyColumns);
+    if (fkChecksOff) change.fkChecksOff = true;
+    this.deliver(change);
+  }
+
   /** A change of the open transaction (its next index, or `index`), to be completed and delivered; undefined outside a transaction. */
   private change(kind: ChangeKind, table: string, bytes: number, index?: number): ChangeEvent | undefined {
     const open = this.open;
     if (open === undefined) return undefined;
+    // One object shape for every change, properties added in one order: the stream's hot path.
+    return { kind, db: this.options.database, table, position: this.nextPosition(open, index), resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes };
+  }
+
+  /** The place of the open transaction's next change (or of its commit, with COMMIT_INDEX). */
+  private nextPosition(open: OpenTransaction, index?: number): Position {
     const position: Position = { file: open.start.file, offset: open.start.offset, index: index ?? ++open.index };
     if (open.gtid !== undefined) position.gtid = open.gtid;
-    // One object shape for every change, properties added in one order: the stream's hot path.
-    return { kind, db: this.options.database, table, position, resumeFrom: this.restartPoint(open.start), origin: open.origin, commitTime: open.time, bytes };
+    return position;
   }
 
   private push(kind: ChangeKind, table: string, extra: Partial<ChangeEvent> & { schema?: string }, index?: number): void {
@@ -385,12 +406,16 @@ function normalXid(text: string): string {
   return `X'${hex(parts[0])}',X'${hex(parts[1])}',${parts[2] ?? 1}`;
 }
 
-function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.every((v, i) => {
-    const w = b[i];
-    if (Buffer.isBuffer(v) && Buffer.isBuffer(w)) return v.equals(w);
-    return v === w;
-  });
+/** A row image as scsc's reader hands it over: read, or packed until applied. */
+type Image = RowImage | PackedRow;
+
+/** Whether the change's images (one or both) are all packed. */
+function allPacked(before: Image | undefined, after: Image | undefined): boolean {
+  return (before !== undefined || after !== undefined) && (before === undefined || before instanceof PackedRow) && (after === undefined || after instanceof PackedRow);
+}
+
+function unpacked(image: Image | undefined): RowImage | undefined {
+  return image instanceof PackedRow ? image.image() : image;
 }
 
 /** Memory a change takes beyond its values, and each value beyond its bytes (rough, for byte-bounded queues). */

@@ -1,0 +1,69 @@
+import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js';
+import type { Boundary, Position } from '../core/position.js';
+import type { RowValue } from '../core/row-value.js';
+import type { PackedRow } from './binlog-row-reader.js';
+import { keyOfImage } from './binlog-row-decoder.js';
+
+/**
+ * A row change whose full images are still binlog bytes (PackedRow): `before`, `after`, `key` and
+ * `newKey` read them on each access, so a change waiting in a lane holds a few numbers and a
+ * reference to its event's bytes instead of a row object and a string per value. Read each image
+ * once and keep it where it is used more than once. JSON.stringify gives the plain ChangeEvent
+ * (toJSON); a spread copy (`{ ...change }`) would lose the images.
+ */
+export class PackedRowChange implements ChangeEvent {
+  fkChecksOff?: true;
+
+  constructor(
+    readonly kind: ChangeKind,
+    readonly db: string,
+    readonly table: string,
+    readonly position: Position,
+    readonly resumeFrom: Boundary,
+    readonly origin: number,
+    readonly commitTime: number,
+    readonly bytes: number,
+    private readonly packedBefore: PackedRow | undefined,
+    private readonly packedAfter: PackedRow | undefined,
+    private readonly keyColumns: readonly string[],
+  ) {}
+
+  get before(): RowImage | undefined {
+    return this.packedBefore?.image();
+  }
+
+  get after(): RowImage | undefined {
+    return this.packedAfter?.image();
+  }
+
+  get key(): RowValue[] {
+    const packed = this.packedBefore ?? this.packedAfter;
+    return packed === undefined ? [] : keyOfImage(packed.image(), this.keyColumns);
+  }
+
+  /** Only when an update changes the key. */
+  get newKey(): RowValue[] | undefined {
+    if (this.packedBefore === undefined || this.packedAfter === undefined) return undefined;
+    const newKey = keyOfImage(this.packedAfter.image(), this.keyColumns);
+    return sameKey(this.key, newKey) ? undefined : newKey;
+  }
+
+  toJSON(): ChangeEvent {
+    const { before, after, newKey } = this;
+    return {
+      kind: this.kind, db: this.db, table: this.table, position: this.position, resumeFrom: this.resumeFrom,
+      origin: this.origin, commitTime: this.commitTime, bytes: this.bytes,
+      ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }), key: this.key,
+      ...(newKey === undefined ? {} : { newKey }), ...(this.fkChecksOff === true ? { fkChecksOff: true as const } : {}),
+    };
+  }
+}
+
+/** Two keys of one table hold the same values (bytes by content). */
+export function sameKey(a: readonly RowValue[], b: readonly RowValue[]): boolean {
+  return a.every((v, i) => {
+    const w = b[i];
+    if (Buffer.isBuffer(v) && Buffer.isBuffer(w)) return v.equals(w);
+    return v === w;
+  });
+}
