@@ -90,10 +90,13 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const [sourceInfo, targetInfo] = await Promise.all([readServerInfo(sourcePool), readServerInfo(targetPool)]);
     const stream = streamName(config.source);
     const checkpoints = new CheckpointStore(targetPool, databases.target, stream);
+    // Read-only, so it overlaps taking the lock (its error, if any, surfaces at the await below).
+    const schemasLoading = SourceSchemaCache.load(sourcePool, databases.source);
+    schemasLoading.catch(() => undefined);
     lock = await StreamLock.acquire(targetPool, databases.target, stream, logger);
     await checkpoints.ensureTable();
 
-    const schemas = await SourceSchemaCache.load(sourcePool, databases.source);
+    const schemas = await schemasLoading;
     const chosen = tableFilter(config.include, config.exclude);
     const keyless = new Set(schemas.all().filter((t) => chosen.matches(t.name) && rowIdentityKey(t) === undefined).map((t) => t.name));
     for (const name of keyless) logger.warn({ table: name }, 'not replicated: the table has no primary key or NOT NULL unique key');

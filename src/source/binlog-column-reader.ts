@@ -128,15 +128,25 @@ export function columnWidth(column: ZongjiColumn): ColumnWidth | undefined {
 }
 
 function prefixed(bytes: number): (c: Cursor) => void {
+  if (bytes === 1) return (c) => {
+    c.at += 1 + (c.buf[c.at] as number);
+  };
+  if (bytes === 2) return (c) => {
+    c.at += 2 + ((c.buf[c.at] as number) | ((c.buf[c.at + 1] as number) << 8));
+  };
   return (c) => {
     c.at += bytes + c.buf.readUIntLE(c.at, bytes);
   };
 }
 
 function lengthPrefix(c: Cursor, bytes: number): number {
-  const length = c.buf.readUIntLE(c.at, bytes);
+  const buf = c.buf;
+  const at = c.at;
   c.at += bytes;
-  return length;
+  // Buffer.readUIntLE is generic over 1-6 bytes: the common prefixes are read directly.
+  if (bytes === 1) return buf[at] as number;
+  if (bytes === 2) return (buf[at] as number) | ((buf[at + 1] as number) << 8);
+  return buf.readUIntLE(at, bytes);
 }
 
 /** A fixed-width binary value: the row image drops its trailing zero bytes (and zongji cuts a longer one to the width). */
