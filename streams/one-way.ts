@@ -152,7 +152,8 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       }
       return done;
     };
-    // The stream only moves forward: once a change lies past every lane's checkpoint, so do the rest.
+    // The stream only moves forward (BinlogSource drops what a reconnect replays; held XA changes take
+    // their XA COMMIT's place): once a change lies past every lane's checkpoint, so do the rest.
     const newestApplied = [...applied.values()].reduce((newest, key) => (key > newest ? key : newest), '');
     let pastCheckpoints = false;
     const alreadyApplied = (event: ChangeEvent): boolean => {

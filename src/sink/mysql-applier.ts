@@ -8,7 +8,7 @@ import { introspectDatabase } from '../mysql/schema-introspector.js';
 import type { Logger } from '../observability/logger.js';
 import { withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
-import { byteSizeWithin, rowChangeStatements } from './row-change-statements.js';
+import { rowChangeStatements } from './row-change-statements.js';
 import { targetTable, type TargetTable } from './target-table.js';
 
 export interface MysqlApplierOptions {
@@ -197,4 +197,13 @@ export function latestCommitTime(events: readonly ChangeEvent[]): number {
   let latest = 0;
   for (const event of events) if (event.commitTime > latest) latest = event.commitTime;
   return latest;
+}
+
+/**
+ * The UTF-8 size of a string, or a bound above it (3 bytes per UTF-16 unit at most) when that bound
+ * fits in `room`: a byte limit holds without encoding every string, and is counted exactly near it.
+ */
+function byteSizeWithin(text: string, room: number): number {
+  const bound = 3 * text.length;
+  return bound <= room ? bound : Buffer.byteLength(text);
 }

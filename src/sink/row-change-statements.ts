@@ -158,7 +158,7 @@ function keyOf(table: TargetTable, image: RowImage): RowValue[] {
 function lastWritePerKey(writes: readonly Write[]): Write[] {
   const last = new Map<string, Write & { kind: 'delete' | 'upsert' }>();
   for (const write of writes) {
-    if (write.kind !== 'delete' && write.kind !== 'upsert') continue;
+    if (write.kind !== 'delete' && write.kind !== 'upsert') throw new ScscError('INTERNAL', `a ${write.kind} write cannot be merged by key: it needs the source's order`);
     last.delete(write.id); // re-inserted at the end: upserts stay in the order of their last change
     last.set(write.id, write);
   }
@@ -255,7 +255,18 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
   const statements: string[] = [];
   let tuples: string[] = [];
   const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
-  let bytes = fixed;
+  // The statement's size: tuples before `counted` in exact UTF-8 bytes, the ones after it by a bound
+  // (3 bytes per UTF-16 unit); they are counted exactly only when the bound would cross the limit.
+  let exact = fixed;
+  let counted = 0;
+  let bound = 0;
+  const close = (): void => {
+    statements.push(head + tuples.join(', ') + tail);
+    tuples = [];
+    exact = fixed;
+    counted = 0;
+    bound = 0;
+  };
   for (const { image } of writes) {
     let tuple = '(';
     for (let i = 0; i < columns.length; i++) {
@@ -263,24 +274,21 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
       tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
     }
     tuple += ')';
-    const size = byteSizeWithin(tuple, limits.bytes - bytes) + 2;
-    if (tuples.length > 0 && (tuples.length >= limits.rows || bytes + size > limits.bytes)) {
-      statements.push(head + tuples.join(', ') + tail);
-      tuples = [];
-      bytes = fixed;
+    if (tuples.length >= limits.rows) close();
+    const size = 3 * tuple.length + 2;
+    if (exact + bound + size <= limits.bytes) {
+      tuples.push(tuple);
+      bound += size;
+      continue;
     }
+    for (; counted < tuples.length; counted++) exact += Buffer.byteLength(tuples[counted] as string) + 2;
+    bound = 0;
+    const exactSize = Buffer.byteLength(tuple) + 2;
+    if (tuples.length > 0 && exact + exactSize > limits.bytes) close();
     tuples.push(tuple);
-    bytes += size;
+    exact += exactSize;
+    counted = tuples.length;
   }
   if (tuples.length > 0) statements.push(head + tuples.join(', ') + tail);
   return statements;
-}
-
-/**
- * The UTF-8 size of a string, or a bound above it (3 bytes per UTF-16 unit at most) when that bound
- * fits in `room`: a byte limit holds without encoding every string, and is counted exactly near it.
- */
-export function byteSizeWithin(text: string, room: number): number {
-  const bound = 3 * text.length;
-  return bound <= room ? bound : Buffer.byteLength(text);
 }

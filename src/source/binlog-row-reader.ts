@@ -8,6 +8,7 @@ import { columnRules, patchTableEntry, toRowImage, type ZongjiColumn, type Zongj
 interface ZongjiParser {
   _buffer: Buffer;
   _offset: number;
+  _packetEnd: number;
 }
 
 export interface RowReaderTableEntry extends ZongjiTableEntry {
@@ -22,6 +23,8 @@ interface RowsEventThis {
   rows?: unknown[];
   /** Binlog bytes of the row images read so far (see rowImageBytes). */
   scscRowBytes?: number;
+  /** The event's rows, copied once for the PackedRows read from it (see packedOrRead). */
+  scscRows?: { buf: Buffer; base: number };
 }
 
 type FetchRow = (this: RowsEventThis, parser: ZongjiParser) => unknown;
@@ -134,18 +137,24 @@ function fetchOneUpdate(this: RowsEventThis, parser: ZongjiParser): { before: Ro
   return pair;
 }
 
-/** A full image stays packed (read when applied); a partial one is read now. */
+/**
+ * A full image stays packed (read when applied); a partial one is read now. Packed rows point into
+ * one copy of the event's rows, made at its first row: the packet's buffer is a whole socket read
+ * (64 KiB, most of it other events, possibly of tables not replicated), which queued changes must not
+ * keep alive.
+ */
 function packedOrRead(parser: ZongjiParser, event: RowsEventThis, present: Buffer, compiled: CompiledRow): RowImage | PackedRow {
   const read = compiled.read as ReadColumn[];
   if (compiled.skip === undefined || !isFull(present, read.length)) return readRow(parser, event, present, compiled);
-  const c = cursor;
   const start = parser._offset;
+  const c = cursor;
   c.buf = parser._buffer;
   c.at = start;
   compiled.skip(c, compiled.widths as ColumnWidth[]);
   parser._offset = c.at;
   c.buf = EMPTY;
-  return new PackedRow(parser._buffer, start, parser._offset, compiled);
+  const rows = event.scscRows ??= { buf: Buffer.copyBytesFrom(parser._buffer, start, parser._packetEnd - start), base: start };
+  return new PackedRow(rows.buf, start - rows.base, parser._offset - rows.base, compiled);
 }
 
 Object.defineProperty(fetchOneRow, OURS, { value: true });

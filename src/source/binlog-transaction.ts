@@ -217,7 +217,7 @@ export class BinlogTransaction {
         if (this.open === undefined) this.begin(event, false);
         if (decided !== undefined) {
           // Still prepared while they are pushed: they restart from its start until applied.
-          for (const held of decided.held) this.push(held.kind, held.table, held);
+          for (const held of decided.held) this.release(held);
         } else if (!xa.onePhase) {
           this.options.logger.info({ xid: xa.xid, at: `${file}:${event.nextPosition}` },
             'XA COMMIT of a transaction whose prepare this run did not read: applied by an earlier run, or prepared before the first snapshot (its warning says so)');
@@ -243,7 +243,7 @@ export class BinlogTransaction {
     }
     open.xa = undefined;
     if (onePhase) {
-      for (const held of xa.held) this.push(held.kind, held.table, held);
+      for (const held of xa.held) this.release(held);
       this.commit(event, file);
       return;
     }
@@ -329,6 +329,14 @@ export class BinlogTransaction {
     const change = new PackedRowChange(kind, this.options.database, table, this.nextPosition(open), this.restartPoint(open.start), open.origin, open.time, bytes, before, after, keyColumns);
     if (fkChecksOff) change.fkChecksOff = true;
     this.deliver(change);
+  }
+
+  /** A held XA change, delivered as a change of the open transaction (the XA COMMIT's group). */
+  private release(held: ChangeEvent): void {
+    const open = this.open;
+    if (open === undefined) return;
+    if (held instanceof PackedRowChange) this.deliver(held.placed(this.nextPosition(open), this.restartPoint(open.start), open.origin, open.time));
+    else this.push(held.kind, held.table, held);
   }
 
   /** A change of the open transaction (its next index, or `index`), to be completed and delivered; undefined outside a transaction. */

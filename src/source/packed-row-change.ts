@@ -48,13 +48,24 @@ export class PackedRowChange implements ChangeEvent {
     return sameKey(this.key, newKey) ? undefined : newKey;
   }
 
+  /** The same change at another place in the stream (an XA transaction's rows move to its XA COMMIT). */
+  placed(position: Position, resumeFrom: Boundary, origin: number, commitTime: number): PackedRowChange {
+    const change = new PackedRowChange(this.kind, this.db, this.table, position, resumeFrom, origin, commitTime, this.bytes, this.packedBefore, this.packedAfter, this.keyColumns);
+    if (this.fkChecksOff === true) change.fkChecksOff = true;
+    return change;
+  }
+
+  /** The plain ChangeEvent (each image read once). */
   toJSON(): ChangeEvent {
-    const { before, after, newKey } = this;
+    const before = this.packedBefore?.image();
+    const after = this.packedAfter?.image();
+    const key = keyOfImage((before ?? after) as RowImage, this.keyColumns);
+    const newKey = before === undefined || after === undefined ? undefined : keyOfImage(after, this.keyColumns);
     return {
       kind: this.kind, db: this.db, table: this.table, position: this.position, resumeFrom: this.resumeFrom,
       origin: this.origin, commitTime: this.commitTime, bytes: this.bytes,
-      ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }), key: this.key,
-      ...(newKey === undefined ? {} : { newKey }), ...(this.fkChecksOff === true ? { fkChecksOff: true as const } : {}),
+      ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }), key,
+      ...(newKey === undefined || sameKey(key, newKey) ? {} : { newKey }), ...(this.fkChecksOff === true ? { fkChecksOff: true as const } : {}),
     };
   }
 }

@@ -241,6 +241,18 @@ describe('rowChangeStatements: limits', () => {
     for (const statement of sql) assert.ok(statement.length <= 1000, `DELETE of ${statement.length} characters`);
   });
 
+  it('fills each statement up to the byte limit, not to a bound of it', () => {
+    const events = Array.from({ length: 400 }, (_, i) => insert({ id: String(1000 + i), name: 'b'.repeat(20) }));
+    const limit = 4000;
+    const sql = rowChangeStatements(people, events, { ...MERGE, bytes: limit });
+    const tuple = "(1000, 'bbbbbbbbbbbbbbbbbbbb')".length + 2;
+    for (const statement of sql.slice(0, -1)) {
+      assert.ok(statement.length <= limit, `statement of ${statement.length} bytes`);
+      assert.ok(statement.length > limit - tuple, `statement of ${statement.length} bytes leaves room for another row`);
+    }
+    assert.equal(sql.join('').match(/\(\d+, 'b+'\)/g)?.length, 400, 'every row written once');
+  });
+
   it('measures the byte limit in bytes of the UTF-8 statement', () => {
     const events = Array.from({ length: 6 }, (_, i) => insert({ id: String(i), name: '€'.repeat(20) }));
     const limit = 300;
