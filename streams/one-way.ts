@@ -35,7 +35,7 @@ import { fkCascadePlan, laneHeldTable } from '../src/sink/fk-cascades.js';
 import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
-import { DDL_LANE, latestCommitTime, MysqlApplier } from '../src/sink/mysql-applier.js';
+import { DDL_LANE, latestCommitTime, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
@@ -61,12 +61,13 @@ export interface OneWayOptions {
 }
 
 /**
- * Queued changes (estimated bytes) at which the binlog socket pauses and resumes. Enough to keep every
- * lane's next batch ready; more only delays applies (decoding a backlog starves the target's replies)
- * and grows the heap.
+ * Queued changes (estimated bytes) at which the binlog socket pauses and resumes. Enough for every
+ * lane's batch in flight and the next one prepared behind it; more only delays applies (decoding a
+ * backlog starves the target's replies) and grows the heap. Resuming soon after a pause keeps reading
+ * going while the target writes, instead of the two taking turns.
  */
-const QUEUE_HIGH_BYTES = 8 << 20;
-const QUEUE_LOW_BYTES = 2 << 20;
+const QUEUE_HIGH_BYTES = 16 << 20;
+const QUEUE_LOW_BYTES = 12 << 20;
 const RESUME_SAVE_MS = 2_000;
 
 export async function runOneWay(options: OneWayOptions): Promise<void> {
@@ -168,7 +169,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     };
 
     const held = lock;
-    const apply = async (batch: LaneBatch): Promise<void> => {
+    const apply = async (batch: LaneBatch, prepared: PreparedBatch | undefined): Promise<void> => {
       held.assertHeld();
       const first = batch.events[0] as ChangeEvent;
       if (batch.barrier) {
@@ -176,7 +177,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
         await applier.applyDdl(first, watermark.current());
         await schemas.refresh();
       } else {
-        const rows = await applier.applyBatch(batch.lane, batch.events, watermark.current());
+        const rows = await applier.executeBatch(prepared ?? applier.prepareBatch(batch.lane, batch.events), watermark.current());
         stats.appliedBatch(batch.lane, rows, batch.events);
         options.metrics?.batchApplied(batch.lane, rows, Date.now() - latestCommitTime(batch.events));
       }
@@ -226,6 +227,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
           maxRows: Math.max(config.batchSize, 1),
           maxBytes: 8 << 20,
           ...(config.consistency === 'transaction' ? { endsBatch: (event: ChangeEvent) => event.kind === 'commit', maxTransactionBytes: config.maxTransactionMib * 2 ** 20 } : {}),
+          prepare: (batch) => applier.prepareBatch(batch.lane, batch.events),
           apply,
           highWaterBytes: QUEUE_HIGH_BYTES,
           lowWaterBytes: QUEUE_LOW_BYTES,

@@ -10,7 +10,7 @@ export interface LaneBatch {
   barrier: boolean;
 }
 
-export interface ApplyInLanesOptions {
+export interface ApplyInLanesOptions<P = unknown> {
   /** The lane of a change: its table (order kept per table), or one lane for transaction consistency. */
   laneOf: (event: ChangeEvent) => string;
   /** DDL: waits for every lane to drain, is applied alone, then the changes behind it flow again. */
@@ -25,7 +25,14 @@ export interface ApplyInLanesOptions {
    * arrives (the reader cannot pause inside it); past it the stream fails with TRANSACTION_TOO_LARGE.
    */
   maxTransactionBytes?: number;
-  apply: (batch: LaneBatch) => Promise<void>;
+  /**
+   * Synchronous work on a batch before it is applied (building its statements). With it, a lane whose
+   * batch is in flight takes and prepares its next batch as soon as a full one is queued (or reading is
+   * paused), so that work overlaps the target's; apply gets the result. Without it, a batch is taken
+   * when its lane is free.
+   */
+  prepare?: (batch: LaneBatch) => P;
+  apply: (batch: LaneBatch, prepared: P | undefined) => Promise<void>;
   /** Backpressure: called when queued bytes cross the high mark, and again below the low mark. */
   highWaterBytes: number;
   lowWaterBytes: number;
@@ -39,9 +46,11 @@ export interface ApplyInLanesOptions {
   stopping?: () => boolean;
 }
 
-interface Lane {
+interface Lane<P> {
   queue: ChangeEvent[];
   busy: boolean;
+  /** The batch taken and prepared while the one before it is in flight. */
+  next: { events: ChangeEvent[]; prepared: P } | undefined;
   /** Transaction mode: the queue length just after its last transaction end (0: none queued yet). */
   safeEnd: number;
   /** Transaction mode: bytes queued since the last transaction end. */
@@ -56,9 +65,9 @@ interface Lane {
  * Lanes are plain queues rather than groupBy + mergeMap: a concurrency-limited mergeMap drops the
  * changes of groups it has not subscribed to, and this also lets queued bytes drive backpressure.
  */
-export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<ChangeEvent, LaneBatch> {
+export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): OperatorFunction<ChangeEvent, LaneBatch> {
   return (source) => new Observable<LaneBatch>((subscriber) => {
-    const lanes = new Map<string, Lane>();
+    const lanes = new Map<string, Lane<P>>();
     let held: ChangeEvent[] = [];
     let barrier: ChangeEvent | undefined;
     let barrierRunning = false;
@@ -84,7 +93,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       failed = true;
       subscriber.error(error);
     };
-    const idle = (): boolean => [...lanes.values()].every((lane) => !lane.busy && lane.queue.length === 0);
+    const idle = (): boolean => [...lanes.values()].every((lane) => !lane.busy && lane.queue.length === 0 && lane.next === undefined);
     const stopping = (): boolean => options.stopping?.() === true;
     const maybeComplete = (): void => {
       if (failed || !upstreamDone) return;
@@ -92,23 +101,58 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       if (drained) subscriber.complete();
     };
 
-    const pump = (name: string, lane: Lane): void => {
-      if (lane.busy || lane.queue.length === 0 || failed || closed || stopping()) return;
-      const batch = takeBatch(lane, options);
-      if (batch === undefined) {
-        // Transaction mode waits for the rest of a transaction: the reader must not stay paused.
-        if (paused) {
-          paused = false;
-          options.resume();
+    /** The prepare hook's result for a batch; undefined (and the stream failed) when it threw. */
+    const prepared = (name: string, events: ChangeEvent[]): { value: P | undefined } | undefined => {
+      if (options.prepare === undefined) return { value: undefined };
+      try {
+        return { value: options.prepare({ lane: name, events, barrier: false }) };
+      } catch (error) {
+        fail(error);
+        return undefined;
+      }
+    };
+
+    const pump = (name: string, lane: Lane<P>): void => {
+      if (failed || closed || stopping()) return;
+      if (!lane.busy) start(name, lane);
+      // The lane's batch is in flight: prepare the next one now, once a full batch is queued or
+      // reading is paused (nothing more comes until a batch is done).
+      if (lane.busy && lane.next === undefined && options.prepare !== undefined && lane.queue.length > 0 && (paused || lane.queue.length >= options.maxRows)) {
+        const events = takeBatch(lane, options);
+        if (events === undefined) return;
+        const ready = prepared(name, events);
+        if (ready !== undefined) lane.next = { events, prepared: ready.value as P };
+      }
+    };
+
+    const start = (name: string, lane: Lane<P>): void => {
+      let events: ChangeEvent[];
+      let ready: { value: P | undefined } | undefined;
+      if (lane.next !== undefined) {
+        ({ events } = lane.next);
+        ready = { value: lane.next.prepared };
+        lane.next = undefined;
+      } else {
+        if (lane.queue.length === 0) return;
+        const taken = takeBatch(lane, options);
+        if (taken === undefined) {
+          // Transaction mode waits for the rest of a transaction: the reader must not stay paused.
+          if (paused) {
+            paused = false;
+            options.resume();
+          }
+          return;
         }
-        return;
+        events = taken;
+        ready = prepared(name, events);
+        if (ready === undefined) return;
       }
       lane.busy = true;
-      const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
-      options.apply({ lane: name, events: batch, barrier: false }).then(() => {
+      const bytes = events.reduce((sum, e) => sum + e.bytes, 0);
+      options.apply({ lane: name, events, barrier: false }, ready.value).then(() => {
         lane.busy = false;
         account(-bytes);
-        subscriber.next({ lane: name, events: batch, barrier: false });
+        subscriber.next({ lane: name, events, barrier: false });
         pump(name, lane);
         runBarrier();
         maybeComplete();
@@ -129,7 +173,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       const name = options.laneOf(event);
       let lane = lanes.get(name);
       if (lane === undefined) {
-        lane = { queue: [], busy: false, safeEnd: 0, openBytes: 0 };
+        lane = { queue: [], busy: false, next: undefined, safeEnd: 0, openBytes: 0 };
         lanes.set(name, lane);
       }
       lane.queue.push(event);
@@ -151,7 +195,7 @@ export function applyInLanes(options: ApplyInLanesOptions): OperatorFunction<Cha
       const event = barrier;
       if (event === undefined || barrierRunning || !idle() || failed || closed || stopping()) return;
       barrierRunning = true;
-      options.apply({ lane: '#barrier', events: [event], barrier: true }).then(() => {
+      options.apply({ lane: '#barrier', events: [event], barrier: true }, undefined).then(() => {
         barrierRunning = false;
         barrier = undefined;
         account(-event.bytes);
@@ -199,7 +243,7 @@ function transactionTooLarge(event: ChangeEvent, limit: number): ScscError {
   });
 }
 
-function takeBatch(lane: Lane, options: ApplyInLanesOptions): ChangeEvent[] | undefined {
+function takeBatch(lane: Lane<unknown>, options: Pick<ApplyInLanesOptions, 'endsBatch' | 'maxRows' | 'maxBytes'>): ChangeEvent[] | undefined {
   const queue = lane.queue;
   // Transaction mode with no transaction end queued yet: nothing to take, and no scan of a queue
   // that a large transaction makes long (once per arriving change, that scan was quadratic).

@@ -26,6 +26,16 @@ export interface MysqlApplierOptions {
   stopped: () => boolean;
 }
 
+/** A lane's batch turned into statements, ready to be written with its checkpoint. */
+export interface PreparedBatch {
+  lane: string;
+  statements: string[];
+  rows: number;
+  /** Its last change (the lane's checkpoint); undefined for an empty batch. */
+  last: ChangeEvent | undefined;
+  commitTime: number;
+}
+
 /** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
 const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
 export const DDL_LANE = '#ddl';
@@ -57,8 +67,12 @@ export class MysqlApplier {
 
   /** Applies one lane's batch (row changes and TRUNCATEs in source order); returns the rows written. */
   async applyBatch(lane: string, events: readonly ChangeEvent[], resume: Boundary): Promise<number> {
+    return this.executeBatch(this.prepareBatch(lane, events), resume);
+  }
+
+  /** The statements of a batch (synchronous: it can run while the lane's batch before it is in flight). */
+  prepareBatch(lane: string, events: readonly ChangeEvent[]): PreparedBatch {
     const last = events.at(-1);
-    if (last === undefined) return 0;
     const statements: string[] = [];
     let rows = 0;
     for (const segment of segmentsByTable(events)) {
@@ -75,10 +89,15 @@ export class MysqlApplier {
       for (const sql of written) statements.push(sql); // not push(...): a batch can make more statements than a call takes arguments
       rows += segment.events.filter(isRowChange).length;
     }
-    const commitTime = latestCommitTime(events);
-    const checkpoint = this.options.checkpoints.laneSql(lane, last.position, resume, commitTime, rows);
-    await this.transaction(lane, [...statements, checkpoint]);
-    return rows;
+    return { lane, statements, rows, last, commitTime: latestCommitTime(events) };
+  }
+
+  /** Writes a prepared batch and the lane's checkpoint (restart point `resume`) in one transaction; returns the rows written. */
+  async executeBatch(batch: PreparedBatch, resume: Boundary): Promise<number> {
+    if (batch.last === undefined) return 0;
+    const checkpoint = this.options.checkpoints.laneSql(batch.lane, batch.last.position, resume, batch.commitTime, batch.rows);
+    await this.transaction(batch.lane, [...batch.statements, checkpoint]);
+    return batch.rows;
   }
 
   /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then records it. */

@@ -21,6 +21,7 @@ const names = (events: readonly ChangeEvent[]): string[] => events.map((e) => e.
 
 interface PendingApply {
   batch: LaneBatch;
+  prepared: unknown;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -40,7 +41,7 @@ function harness(overrides: Partial<ApplyInLanesOptions> = {}) {
     isBarrier: (event) => event.kind === 'ddl',
     maxRows: 1000,
     maxBytes: 1 << 30,
-    apply: (batch) => new Promise<void>((resolve, reject) => applies.push({ batch, resolve, reject })),
+    apply: (batch, prepared) => new Promise<void>((resolve, reject) => applies.push({ batch, prepared, resolve, reject })),
     highWaterBytes: Number.MAX_SAFE_INTEGER,
     lowWaterBytes: 0,
     pause: () => signals.push(`pause@${queued.length}`),
@@ -354,5 +355,76 @@ describe('applyInLanes: stopping', () => {
     h.subscription.unsubscribe();
     await h.finish(0);
     assert.deepEqual(h.started(), ['a:a1']);
+  });
+});
+
+describe('applyInLanes: preparing the next batch', () => {
+  const preparing = (log: string[]): Partial<ApplyInLanesOptions> => ({
+    prepare: (batch) => {
+      const text = names(batch.events).join(',');
+      log.push(text);
+      return `prepared ${text}`;
+    },
+  });
+
+  it('prepares a lane\'s next full batch while its batch is in flight and applies it right after, in order', async () => {
+    const log: string[] = [];
+    const h = harness({ maxRows: 2, ...preparing(log) });
+    h.push(change('a1'), change('a2'));
+    assert.deepEqual(log, ['a1'], 'a lone a2 is not a full batch yet');
+    h.push(change('a3'), change('a4'), change('a5'));
+    assert.deepEqual(log, ['a1', 'a2,a3'], 'one batch prepared ahead, no more');
+    assert.deepEqual(h.started(), ['a:a1']);
+    assert.equal(h.applies[0]?.prepared, 'prepared a1');
+    await h.finish(0);
+    assert.deepEqual(h.started(), ['a:a1', 'a:a2,a3']);
+    assert.equal(h.applies[1]?.prepared, 'prepared a2,a3', 'apply gets what prepare made');
+    assert.deepEqual(log, ['a1', 'a2,a3', 'a4,a5']);
+    await h.finish(1);
+    await h.finish(2);
+    assert.deepEqual(h.emitted.map((b) => names(b.events).join(',')), ['a1', 'a2,a3', 'a4,a5']);
+  });
+
+  it('prepares a smaller batch ahead when reading is paused', () => {
+    const log: string[] = [];
+    const h = harness({ maxRows: 10, highWaterBytes: 300, lowWaterBytes: 100, ...preparing(log) });
+    h.push(change('a1'), change('a2'));
+    assert.deepEqual(log, ['a1']);
+    h.push(change('a3'));
+    assert.deepEqual(h.signals, ['pause@3']);
+    assert.deepEqual(log, ['a1', 'a2,a3']);
+  });
+
+  it('runs a DDL barrier only after the batches prepared before it', async () => {
+    const log: string[] = [];
+    const h = harness({ maxRows: 2, ...preparing(log) });
+    h.push(change('a1'), change('a2'), change('a3'), ddl('d1'), change('a4'));
+    assert.deepEqual(log, ['a1', 'a2,a3']);
+    await h.finish(0);
+    assert.deepEqual(h.started(), ['a:a1', 'a:a2,a3']);
+    await h.finish(1);
+    assert.deepEqual(h.started(), ['a:a1', 'a:a2,a3', 'barrier:d1']);
+    await h.finish(2);
+    assert.deepEqual(h.started().at(-1), 'a:a4');
+  });
+
+  it('fails the stream when prepare throws', () => {
+    const h = harness({ prepare: () => { throw new Error('no such table'); } });
+    h.push(change('a1'));
+    assert.match(String(h.state.error), /no such table/);
+    assert.deepEqual(h.started(), []);
+  });
+
+  it('leaves a prepared batch unapplied when stopping', async () => {
+    let stop = false;
+    const log: string[] = [];
+    const h = harness({ maxRows: 1, stopping: () => stop, ...preparing(log) });
+    h.push(change('a1'), change('a2'));
+    assert.deepEqual(log, ['a1', 'a2']);
+    stop = true;
+    h.input.complete();
+    await h.finish(0);
+    assert.deepEqual(h.started(), ['a:a1']);
+    assert.equal(h.state.completed, true);
   });
 });
