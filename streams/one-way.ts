@@ -66,8 +66,8 @@ export interface OneWayOptions {
  * backlog starves the target's replies) and grows the heap. Resuming soon after a pause keeps reading
  * going while the target writes, instead of the two taking turns.
  */
-const QUEUE_HIGH_BYTES = 16 << 20;
-const QUEUE_LOW_BYTES = 12 << 20;
+const QUEUE_HIGH_BYTES = 12 << 20;
+const QUEUE_LOW_BYTES = 9 << 20;
 const RESUME_SAVE_MS = 2_000;
 
 export async function runOneWay(options: OneWayOptions): Promise<void> {
