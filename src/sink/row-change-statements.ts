@@ -274,7 +274,7 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
       tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
     }
     tuple += ')';
-    if (tuples.length >= limits.rows) close();
+    if (tuples.length > 0 && tuples.length >= limits.rows) close();
     const size = 3 * tuple.length + 2;
     if (exact + bound + size <= limits.bytes) {
       tuples.push(tuple);
