@@ -65,12 +65,7 @@ export class MysqlApplier {
     return this.tables.has(name);
   }
 
-  /** Applies one lane's batch (row changes and TRUNCATEs in source order); returns the rows written. */
-  async applyBatch(lane: string, events: readonly ChangeEvent[], resume: Boundary): Promise<number> {
-    return this.executeBatch(this.prepareBatch(lane, events), resume);
-  }
-
-  /** The statements of a batch (synchronous: it can run while the lane's batch before it is in flight). */
+  /** The statements of a lane's batch (row changes and TRUNCATEs in source order); synchronous, so it can run while the lane's batch before it is in flight. */
   prepareBatch(lane: string, events: readonly ChangeEvent[]): PreparedBatch {
     const last = events.at(-1);
     const statements: string[] = [];

@@ -160,3 +160,20 @@ export function negativeTime(text: string): string {
 export function keyOfImage(image: RowImage, keyColumns: readonly string[]): RowValue[] {
   return keyColumns.map((name) => image[name] ?? null);
 }
+
+/** A row change's key (from the before image when there is one) and, when an update changes it, the new key. */
+export function changeKeys(before: RowImage | undefined, after: RowImage | undefined, keyColumns: readonly string[]): { key: RowValue[]; newKey?: RowValue[] } {
+  const key = keyOfImage((before ?? after ?? {}), keyColumns);
+  if (before === undefined || after === undefined) return { key };
+  const newKey = keyOfImage(after, keyColumns);
+  return sameKey(key, newKey) ? { key } : { key, newKey };
+}
+
+/** Two keys of one table hold the same values (bytes by content). */
+function sameKey(a: readonly RowValue[], b: readonly RowValue[]): boolean {
+  return a.every((v, i) => {
+    const w = b[i];
+    if (Buffer.isBuffer(v) && Buffer.isBuffer(w)) return v.equals(w);
+    return v === w;
+  });
+}

@@ -37,12 +37,10 @@ interface CompiledRow {
   full?: FullImageReader;
   /** Steps over such an image without reading it (PackedRow reads it later). */
   skip?: FullImageSkipper;
-  /** Each column's width for `skip`. */
-  widths?: ColumnWidth[];
 }
 
 type FullImageReader = (cursor: Cursor, read: ReadColumn[]) => RowImage;
-type FullImageSkipper = (cursor: Cursor, widths: ColumnWidth[]) => void;
+type FullImageSkipper = (cursor: Cursor) => void;
 
 /**
  * A full row image not read yet: where it lies in its event's bytes. Queued changes keep these
@@ -150,7 +148,7 @@ function packedOrRead(parser: ZongjiParser, event: RowsEventThis, present: Buffe
   const c = cursor;
   c.buf = parser._buffer;
   c.at = start;
-  compiled.skip(c, compiled.widths as ColumnWidth[]);
+  compiled.skip(c);
   parser._offset = c.at;
   c.buf = EMPTY;
   const rows = event.scscRows ??= { buf: Buffer.copyBytesFrom(parser._buffer, start, parser._packetEnd - start), base: start };
@@ -247,10 +245,7 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
   const full = fullImageReader(columns.map((c) => c.name));
   if (full !== undefined) compiled.full = full;
   const widths = columns.map(columnWidth);
-  if (full !== undefined && widths.every((w) => w !== undefined)) {
-    compiled.skip = fullImageSkipper(widths);
-    compiled.widths = widths;
-  }
+  if (full !== undefined && widths.every((w) => w !== undefined)) compiled.skip = fullImageSkipper(widths);
   entry[READER] = compiled;
   let cached = compiledBySchema.get(table);
   if (cached === undefined) compiledBySchema.set(table, (cached = []));
@@ -311,14 +306,15 @@ function fullImageReader(names: readonly string[]): FullImageReader | undefined 
 }
 
 /** Steps over a full image: fixed widths inline, length-prefixed values through their width function; NULLs take no bytes. */
-function fullImageSkipper(widths: ReadonlyArray<ColumnWidth | undefined>): FullImageSkipper {
+function fullImageSkipper(widths: readonly ColumnWidth[]): FullImageSkipper {
   const lines = [`const buf = c.buf; const nulls = c.at; c.at += ${(widths.length + 7) >> 3};`];
   widths.forEach((width, i) => {
     const step = typeof width === 'number' ? `c.at += ${width};` : `widths[${i}](c);`;
     lines.push(`if ((buf[nulls + ${i >> 3}] & ${1 << (i & 7)}) === 0) ${step}`);
   });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from numbers only
-  return new Function('c', 'widths', lines.join('\n')) as FullImageSkipper;
+  const skip = new Function('c', 'widths', lines.join('\n')) as (cursor: Cursor, widths: readonly ColumnWidth[]) => void;
+  return (c) => skip(c, widths);
 }
 
 function isFull(present: Buffer, columns: number): boolean {

@@ -3,9 +3,9 @@ import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js'
 import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
-import { keyOfImage } from './binlog-row-decoder.js';
+import { changeKeys } from './binlog-row-decoder.js';
 import { hasPartialImages, PackedRow, rowImageBytes } from './binlog-row-reader.js';
-import { PackedRowChange, sameKey } from './packed-row-change.js';
+import { PackedRowChange } from './packed-row-change.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -184,12 +184,9 @@ export class BinlogTransaction {
       if (before !== undefined) change.before = before;
       if (after !== undefined) change.after = after;
       if (identity !== undefined) {
-        const key = keyOfImage((before ?? after) as RowImage, identity.columns);
+        const { key, newKey } = changeKeys(before, after, identity.columns);
         change.key = key;
-        if (before !== undefined && after !== undefined) {
-          const newKey = keyOfImage(after, identity.columns);
-          if (!sameKey(key, newKey)) change.newKey = newKey;
-        }
+        if (newKey !== undefined) change.newKey = newKey;
       }
       if (fkChecksOff) change.fkChecksOff = true;
       if (partial) change.partial = true;

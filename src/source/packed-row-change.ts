@@ -2,7 +2,7 @@ import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js'
 import type { Boundary, Position } from '../core/position.js';
 import type { RowValue } from '../core/row-value.js';
 import type { PackedRow } from './binlog-row-reader.js';
-import { keyOfImage } from './binlog-row-decoder.js';
+import { changeKeys, keyOfImage } from './binlog-row-decoder.js';
 
 /**
  * A row change whose full images are still binlog bytes (PackedRow): `before`, `after`, `key` and
@@ -44,8 +44,7 @@ export class PackedRowChange implements ChangeEvent {
   /** Only when an update changes the key. */
   get newKey(): RowValue[] | undefined {
     if (this.packedBefore === undefined || this.packedAfter === undefined) return undefined;
-    const newKey = keyOfImage(this.packedAfter.image(), this.keyColumns);
-    return sameKey(this.key, newKey) ? undefined : newKey;
+    return changeKeys(this.packedBefore.image(), this.packedAfter.image(), this.keyColumns).newKey;
   }
 
   /** The same change at another place in the stream (an XA transaction's rows move to its XA COMMIT). */
@@ -59,22 +58,12 @@ export class PackedRowChange implements ChangeEvent {
   toJSON(): ChangeEvent {
     const before = this.packedBefore?.image();
     const after = this.packedAfter?.image();
-    const key = keyOfImage((before ?? after) as RowImage, this.keyColumns);
-    const newKey = before === undefined || after === undefined ? undefined : keyOfImage(after, this.keyColumns);
+    const { key, newKey } = changeKeys(before, after, this.keyColumns);
     return {
       kind: this.kind, db: this.db, table: this.table, position: this.position, resumeFrom: this.resumeFrom,
       origin: this.origin, commitTime: this.commitTime, bytes: this.bytes,
       ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }), key,
-      ...(newKey === undefined || sameKey(key, newKey) ? {} : { newKey }), ...(this.fkChecksOff === true ? { fkChecksOff: true as const } : {}),
+      ...(newKey === undefined ? {} : { newKey }), ...(this.fkChecksOff === true ? { fkChecksOff: true as const } : {}),
     };
   }
-}
-
-/** Two keys of one table hold the same values (bytes by content). */
-export function sameKey(a: readonly RowValue[], b: readonly RowValue[]): boolean {
-  return a.every((v, i) => {
-    const w = b[i];
-    if (Buffer.isBuffer(v) && Buffer.isBuffer(w)) return v.equals(w);
-    return v === w;
-  });
 }
