@@ -112,12 +112,15 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
 
+    let streamFailed = false;
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
       upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
-      stopped: () => options.stop.aborted,
+      // Once the stream has failed, a batch still in flight gets no further retries: the run ends
+      // (and releases the stream lock) as soon as it has committed or failed.
+      stopped: () => options.stop.aborted || streamFailed,
     });
     await applier.refreshSchema();
     const uncascaded = [...fkCascadePlan(schemas.all()).cascadingParents].filter((t) => selects(t) && !applier.cascadePlan().cascadingParents.has(t));
@@ -236,6 +239,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
           onQueued: (event) => watermark.enqueued(event),
           ...(options.metrics === undefined ? {} : { onQueueBytes: (bytes: number) => options.metrics?.queueBytes(bytes) }),
           stopping: () => options.stop.aborted,
+          onFailure: () => {
+            streamFailed = true;
+          },
         })).subscribe({ error: reject, complete: resolve });
       });
     } catch (error) {
@@ -249,6 +255,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       clearInterval(timer);
       runEnded.abort();
       await reconciling;
+      await saving; // a restart point being written must commit before the stream lock is released
     }
     await saving;
     await saveResume();

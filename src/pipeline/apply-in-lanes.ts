@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { ChangeEvent } from '../core/change-event.js';
 import { describePosition } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
@@ -44,6 +44,12 @@ export interface ApplyInLanesOptions<P = unknown> {
   onQueueBytes?: (bytes: number) => void;
   /** Once true, no new batch starts: the stream completes when the batches in flight are done. */
   stopping?: () => boolean;
+  /**
+   * Called at once on the first error (an apply, a prepare, the source). The stream errors only when
+   * the batches then in flight have settled, so that whoever holds the target learns of the failure
+   * after the last write of this stream has committed or failed; this lets them end retries sooner.
+   */
+  onFailure?: (error: unknown) => void;
 }
 
 interface Lane<P> {
@@ -75,7 +81,11 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
     let paused = false;
     let upstreamDone = false;
     let failed = false;
+    let failure: unknown;
     let closed = false;
+    let inFlight = 0;
+    // The source's subscription; a failure during subscribe() ends it as soon as subscribe returns.
+    const upstream: { subscription: Subscription | undefined; failedEarly: boolean } = { subscription: undefined, failedEarly: false };
 
     const account = (delta: number): void => {
       queuedBytes += delta;
@@ -91,7 +101,16 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
     const fail = (error: unknown): void => {
       if (failed) return;
       failed = true;
-      subscriber.error(error);
+      failure = error;
+      if (upstream.subscription === undefined) upstream.failedEarly = true;
+      else upstream.subscription.unsubscribe();
+      options.onFailure?.(error);
+      if (inFlight === 0) subscriber.error(error);
+    };
+    /** An apply has settled: the last one to settle after a failure delivers the error. */
+    const settled = (): void => {
+      inFlight--;
+      if (failed && inFlight === 0) subscriber.error(failure);
     };
     const idle = (): boolean => [...lanes.values()].every((lane) => !lane.busy && lane.queue.length === 0 && lane.next === undefined);
     const stopping = (): boolean => options.stopping?.() === true;
@@ -148,6 +167,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
         if (ready === undefined) return;
       }
       lane.busy = true;
+      inFlight++;
       const bytes = events.reduce((sum, e) => sum + e.bytes, 0);
       options.apply({ lane: name, events, barrier: false }, ready.value).then(() => {
         lane.busy = false;
@@ -156,7 +176,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
         pump(name, lane);
         runBarrier();
         maybeComplete();
-      }, fail);
+      }, fail).catch(fail).finally(settled);
     };
 
     /** Queues a change in its lane and, unless `pumpNow` is false, starts the lane; the lane's name when queued. */
@@ -195,6 +215,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
       const event = barrier;
       if (event === undefined || barrierRunning || !idle() || failed || closed || stopping()) return;
       barrierRunning = true;
+      inFlight++;
       options.apply({ lane: '#barrier', events: [event], barrier: true }, undefined).then(() => {
         barrierRunning = false;
         barrier = undefined;
@@ -213,7 +234,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
           if (lane !== undefined) pump(name, lane);
         }
         maybeComplete();
-      }, fail);
+      }, fail).catch(fail).finally(settled);
     };
 
     const subscription = source.subscribe({
@@ -228,6 +249,8 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
         maybeComplete();
       },
     });
+    upstream.subscription = subscription;
+    if (upstream.failedEarly) subscription.unsubscribe();
     return () => {
       closed = true;
       subscription.unsubscribe();

@@ -255,6 +255,8 @@ describe('applyInLanes: transaction mode (endsBatch)', () => {
     await settle();
     assert.equal(h.state.error, undefined);
     h.push(change('r8'));
+    assert.equal(h.state.error, undefined, 'delivered once the batch in flight has settled');
+    await h.finish(0);
     const error = h.state.error as { code?: string; message?: string; fix?: string } | undefined;
     assert.equal(error?.code, 'TRANSACTION_TOO_LARGE');
     assert.match(error?.message ?? '', /starting at binlog\.000001:100/);
@@ -266,17 +268,44 @@ describe('applyInLanes: transaction mode (endsBatch)', () => {
 
 describe('applyInLanes: errors and completion', () => {
   it('errors the stream when an apply rejects, and starts no further batch', async () => {
-    const h = harness();
+    const failures: unknown[] = [];
+    const h = harness({ onFailure: (error) => failures.push(error) });
     h.push(change('a1'), change('a2'), change('b1'));
     const failure = new Error('target refused');
     h.applies[0]?.reject(failure);
     await settle();
-    assert.equal(h.state.error, failure);
-    await h.finish(1);
+    assert.deepEqual(failures, [failure], 'onFailure is told at once');
     h.push(change('b2'), change('c1'));
-    await settle();
+    await h.finish(1);
+    assert.equal(h.state.error, failure);
     assert.deepEqual(h.started(), ['a:a1', 'b:b1']);
     assert.equal(h.state.completed, false);
+  });
+
+  it('delivers the error only once the batches in flight have settled (the lock outlives every write)', async () => {
+    const h = harness();
+    h.push(change('a1'), change('b1'), change('c1'));
+    const failure = new Error('target refused');
+    h.applies[0]?.reject(failure);
+    await settle();
+    assert.equal(h.state.error, undefined, 'b1 and c1 are still in flight');
+    await h.finish(1);
+    assert.equal(h.state.error, undefined, 'c1 is still in flight');
+    h.applies[2]?.reject(new Error('lost connection'));
+    await settle();
+    assert.equal(h.state.error, failure, 'the first error is the one delivered');
+    assert.deepEqual(h.emitted.map((b) => names(b.events).join(',')), ['b1'], 'a batch that committed after the failure is still reported');
+  });
+
+  it('delivers a failing prepare\'s error after the lane\'s batch in flight has settled', async () => {
+    let calls = 0;
+    const h = harness({ maxRows: 1, prepare: () => { if (++calls === 2) throw new Error('no such table'); return calls; } });
+    h.push(change('a1'), change('a2'));
+    assert.deepEqual(h.started(), ['a:a1']);
+    assert.equal(h.state.error, undefined, 'a1 is in flight');
+    await h.finish(0);
+    assert.match(String(h.state.error), /no such table/);
+    assert.deepEqual(h.started(), ['a:a1']);
   });
 
   it('errors the stream when the source errors', () => {
