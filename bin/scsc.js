@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/cli/scsc.js';
+import { launch } from '../dist/cli/launch.js';
+
+launch(process.argv);

@@ -8,4 +8,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// Bundled as CommonJS (see scripts/bundle.ts), which has no top-level await.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { scscCacheRoot } from '../core/cache-root.js';
 import { ScscError } from '../core/scsc-error.js';
 import { findBinary } from './find-binary.js';
 
@@ -35,8 +35,7 @@ interface CacheFile {
 
 /** `$SCSC_CACHE_DIR/kafka-3.9.1`, else `${XDG_CACHE_HOME:-~/.cache}/scsc/kafka-3.9.1`. */
 export function kafkaCacheDir(): string {
-  const root = process.env.SCSC_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'scsc');
-  return join(root, `kafka-${KAFKA_VERSION}`);
+  return join(scscCacheRoot(), `kafka-${KAFKA_VERSION}`);
 }
 
 /** Commands that must be installed before a broker can start: java always, mvn unless the jars are cached. */
