@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,16 +19,19 @@ function writeBundle(name: string, marker: string): string {
 function shout(text) { return text.toUpperCase(); }
 process.stdout.write(JSON.stringify({ marker: shout(${JSON.stringify(marker)}), file: path.basename(__filename), main: typeof module.exports }) + '\\n');
 setTimeout(() => undefined, Number(process.env.LINGER_MS ?? 0));
+process.exitCode = Number(process.env.EXIT_CODE ?? 0);
 `);
   return file;
 }
 
 /** Runs the bundle in a fresh process through runWithCodeCache: the bundle's line and the run's result. */
-function run(bundle: string, cacheDir: string, writeAfterMs = 60_000, lingerMs = 0): { output: { marker: string; file: string; main: string }; accepted: boolean; partial: boolean; file: string | undefined } {
+function run(bundle: string, cacheDir: string, writeAfterMs = 60_000, lingerMs = 0, exitCode = 0): { output: { marker: string; file: string; main: string }; accepted: boolean; partial: boolean; file: string | undefined } {
   const runner = `import { runWithCodeCache } from ${JSON.stringify(CODE_CACHE)};
 const result = runWithCodeCache(${JSON.stringify(bundle)}, { dir: ${JSON.stringify(cacheDir)}, command: 'sync', writeAfterMs: ${writeAfterMs} });
 process.stdout.write(JSON.stringify(result) + '\\n');`;
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner], { encoding: 'utf8', env: { ...process.env, LINGER_MS: String(lingerMs) } });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner], { encoding: 'utf8', env: { ...process.env, LINGER_MS: String(lingerMs), EXIT_CODE: String(exitCode) } });
+  assert.equal(child.status, exitCode, child.stderr);
+  const stdout = child.stdout;
   const [line, resultLine] = stdout.trim().split('\n');
   const result = JSON.parse(resultLine ?? '{}') as { accepted: boolean; partial: boolean; file?: string };
   return { output: JSON.parse(line ?? '{}') as { marker: string; file: string; main: string }, accepted: result.accepted, partial: result.partial, file: result.file };
@@ -62,17 +65,40 @@ describe('code cache (bin/scsc.js runs the bundle through it)', () => {
     assert.equal(statSync(full.file as string).mtimeMs, mtime, 'a full cache is not written again');
   });
 
-  it('never uses the cache of another bundle, even one of the same length, and removes it once replaced', () => {
+  it('never uses the cache of another bundle, even one of the same length, and keeps only the newest 3 per command', () => {
     const cacheDir = join(dir, 'cache-b');
     const bundle = writeBundle('b.cjs', 'aaaa');
-    const before = run(bundle, cacheDir);
+    const first = run(bundle, cacheDir);
     writeBundle('b.cjs', 'bbbb');
-    const after = run(bundle, cacheDir);
-    assert.equal(after.output.marker, 'BBBB');
-    assert.equal(after.accepted, false);
-    assert.notEqual(after.file, before.file);
-    assert.deepEqual(readdirSync(cacheDir), [after.file?.slice(cacheDir.length + 1)]);
+    const second = run(bundle, cacheDir);
+    assert.equal(second.output.marker, 'BBBB');
+    assert.equal(second.accepted, false);
+    assert.notEqual(second.file, first.file);
     assert.equal(run(bundle, cacheDir).accepted, true);
+    writeBundle('b.cjs', 'aaaa');
+    assert.equal(run(bundle, cacheDir).accepted, true, 'two installs (or Node versions) in turn keep their caches');
+    for (const marker of ['cccc', 'dddd']) run(writeBundle('b.cjs', marker), cacheDir);
+    assert.equal(readdirSync(cacheDir).length, 3);
+    assert.equal(existsSync(first.file as string), false, 'the oldest is removed');
+  });
+
+  it('does not write a cache at the exit of a failed run', () => {
+    const cacheDir = join(dir, 'cache-f');
+    const failed = run(writeBundle('f.cjs', 'failed'), cacheDir, 60_000, 0, 3);
+    assert.equal(failed.output.marker, 'FAILED');
+    assert.deepEqual(readdirSync(cacheDir), []);
+  });
+
+  it('ignores a cache file that others may write to or that has a second link', () => {
+    const cacheDir = join(dir, 'cache-g');
+    const bundle = writeBundle('g.cjs', 'guarded');
+    const file = run(bundle, cacheDir).file as string;
+    chmodSync(file, 0o666);
+    assert.equal(run(bundle, cacheDir).accepted, false);
+    rmSync(file);
+    run(bundle, cacheDir);
+    linkSync(file, join(dir, 'g-link'));
+    assert.equal(run(bundle, cacheDir).accepted, false);
   });
 
   it('ignores a damaged cache file (checksum) and writes a good one', () => {
@@ -98,6 +124,11 @@ describe('code cache (bin/scsc.js runs the bundle through it)', () => {
     assert.equal(result.output.marker, 'SHARED');
     assert.equal(result.file, undefined);
     assert.deepEqual(readdirSync(cacheDir), []);
+  });
+
+  it('the CLI bundle runs strict, as its ES modules did', () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../dist/cli/scsc.cjs', import.meta.url)), 'utf8');
+    assert.match(bundle, /^'use strict';\n/);
   });
 
   it('keeps a cache for every command of the CLI, and only for those', () => {
