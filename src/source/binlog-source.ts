@@ -14,7 +14,7 @@ export interface BinlogSourceOptions {
   url: DatabaseUrl;
   /** The replica id scsc's binlog client announces; must differ from every server's server_id. */
   serverId: number;
-  /** Chooses the id again before a reconnect (a replica registered meanwhile may hold the old one). */
+  /** Chooses the id again before a reconnect (a replica registered meanwhile may hold the old one); after 2 s without an answer the current id stays. */
   chooseServerId?: () => Promise<number>;
   /** Only this database's tables are decoded. */
   database: string;
@@ -30,6 +30,8 @@ export interface BinlogSourceOptions {
 
 /** Seconds the server waits for a paused reader before dropping it (net_write_timeout). */
 const PAUSED_READER_TIMEOUT_S = 3600;
+/** How long a reconnect waits for the client id to be chosen again before it keeps the current one. */
+const CHOOSE_ID_TIMEOUT_MS = 2_000;
 /** The server sends a heartbeat after this long without events; silence for 3x means the link is dead. */
 const HEARTBEAT_S = 5;
 
@@ -89,7 +91,12 @@ export class BinlogSource {
           this.options.logger.warn({ err: String((error as Error).message ?? error), retryInMs: wait, from: boundary }, 'binlog connection lost; reconnecting');
           this.close();
           retry = setTimeout(() => {
-            const choosing = this.options.chooseServerId?.() ?? Promise.resolve(this.serverId);
+            // Asking the source takes a pooled connection: with the source's host unreachable that
+            // waits out the connect timeout, and the binlog connection after it would wait again.
+            const choosing = Promise.race([
+              this.options.chooseServerId?.() ?? Promise.resolve(this.serverId),
+              new Promise<number>((resolve) => setTimeout(() => resolve(this.serverId), CHOOSE_ID_TIMEOUT_MS).unref()),
+            ]);
             void choosing.catch(() => this.serverId).then((id) => {
               if (stopped) return;
               if (id !== this.serverId) this.options.logger.warn({ serverId: id, was: this.serverId }, 'reconnecting with another binlog client id: a replica registered with the source has the old one');

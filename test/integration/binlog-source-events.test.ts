@@ -89,4 +89,46 @@ describe('BinlogSource change events', () => {
       await pool.end();
     }
   });
+
+  it('reconnects after its connection is killed, even when choosing the client id again never answers', async () => {
+    const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
+    try {
+      const from = await readBinlogHead(pool);
+      const schemas = await SourceSchemaCache.load(pool, 'ev');
+      const source = new BinlogSource({
+        url: parseDatabaseUrl(server.url('ev'), 'source'), serverId: 4243, database: 'ev', selects: () => true, schemas,
+        logger: createLogger({ level: 'silent' }), reconnectMs: { first: 100, max: 100 },
+        chooseServerId: () => new Promise<number>(() => undefined), // a source whose host stopped answering
+      });
+      const seen: string[] = [];
+      let waiting: { id: string; resolve: () => void } | undefined;
+      const subscription = source.changes(from).subscribe({
+        next: (event) => {
+          if (event.kind !== 'insert') return;
+          const id = String(event.after?.id);
+          seen.push(id);
+          if (waiting?.id === id) waiting.resolve();
+        },
+      });
+      const arrives = (id: string, ms: number): Promise<void> => new Promise<void>((resolve, reject) => {
+        if (seen.includes(id)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`row ${id} did not arrive within ${ms} ms (seen: ${seen.join(',')})`)), ms);
+        waiting = { id, resolve: () => { clearTimeout(timer); resolve(); } };
+      });
+      try {
+        await server.sql("INSERT INTO ev.t VALUES (100, 'k', 'before', NULL)");
+        await arrives('100', 10_000);
+        const [dumps] = await pool.query<mysql.RowDataPacket[]>("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+        assert.ok(dumps.length > 0, 'the binlog dump thread is listed');
+        for (const { ID } of dumps) await pool.query(`KILL ${Number(ID)}`);
+        await server.sql("INSERT INTO ev.t VALUES (101, 'k', 'after', NULL)");
+        await arrives('101', 8_000);
+        assert.deepEqual(seen.filter((id) => id === '100' || id === '101'), ['100', '101'], 'nothing twice, nothing lost');
+      } finally {
+        subscription.unsubscribe();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
 });
