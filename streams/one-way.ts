@@ -213,15 +213,21 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     });
     try {
       await new Promise<void>((resolve, reject) => {
+        // Transaction mode: whether a change has been queued since the last commit queued. A commit
+        // that closes none (a transaction of other databases or tables, a position the server's
+        // heartbeat reported) would cost the target a transaction of its own, for a checkpoint only.
+        let changesSinceCommit = false;
         const changes = untilAborted(source.changes(from), options.stop).pipe(
           filter((event) => {
             stats.receivedEvent(event);
             if (event.kind !== 'commit') options.metrics?.changesRead(1);
             if (event.kind === 'commit') {
               if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt, event.resumeAfter);
-              if (config.consistency !== 'transaction') return false;
+              if (config.consistency !== 'transaction' || !changesSinceCommit) return false;
             }
-            return !alreadyApplied(event);
+            if (alreadyApplied(event)) return false;
+            changesSinceCommit = event.kind !== 'commit';
+            return true;
           }),
         );
         changes.pipe(applyInLanes({

@@ -71,6 +71,37 @@ describe('scsc replicate --consistency transaction', { skip: servers.skip }, () 
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
   });
 
+  it('writes no target transaction for source transactions of other databases (the restart point still moves past them)', { timeout: 60_000 }, async () => {
+    const schema = 'CREATE DATABASE txq; USE txq; CREATE TABLE t (id INT PRIMARY KEY)';
+    await servers.source.sql(`${schema}; CREATE DATABASE txother; CREATE TABLE txother.busy (id INT PRIMARY KEY)`);
+    await servers.target.sql(schema);
+    const cli = startCli(['replicate', '--source', servers.source.url('txq'), '--target', servers.target.url('txq'), '--consistency', 'transaction', '--log-level', 'info']);
+    const writer = await mysql.createConnection({ host: servers.source.host, port: servers.source.port, user: 'root', database: 'txother' });
+    const commits = async (): Promise<number> => Number(((await servers.target.sql("SHOW GLOBAL STATUS LIKE 'Com_commit'")) as Array<{ Value: string }>)[0]?.Value);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      await servers.source.sql('INSERT INTO t VALUES (1)', 'txq');
+      await waitForTablesEqual({ server: servers.source, database: 'txq' }, { server: servers.target, database: 'txq' }, ['t'], cli);
+      const before = await commits();
+      const started = Date.now();
+      for (let i = 0; i < 300; i++) await writer.query('INSERT INTO busy VALUES (?)', [i]);
+      await delay(500);
+      const during = (await commits()) - before;
+      // Restart points are saved every 2 s (one commit each); 300 foreign transactions wrote 300 before.
+      assert.ok(during <= 2 + 2 * Math.ceil((Date.now() - started) / 2000), `${during} target commits for 300 source transactions of another database`);
+      const [head] = (await servers.source.sql('SHOW MASTER STATUS')) as Array<{ File: string; Position: number }>;
+      await delay(2500);
+      const [resume] = (await servers.target.sql("SELECT resume_file, resume_offset FROM txq._scsc_checkpoint WHERE lane = '*'")) as Array<{ resume_file: string; resume_offset: number }>;
+      assert.ok(resume !== undefined && resume.resume_file === head?.File && Number(resume.resume_offset) >= Number(head.Position), `restart point ${JSON.stringify(resume)} is at the source head ${JSON.stringify(head)}`);
+      await servers.source.sql('INSERT INTO t VALUES (2)', 'txq');
+      await waitForTablesEqual({ server: servers.source, database: 'txq' }, { server: servers.target, database: 'txq' }, ['t'], cli);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await writer.end();
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
+
   it('stops with TRANSACTION_TOO_LARGE, nothing of it applied, when a transaction outgrows --max-transaction-mib', { timeout: 60_000 }, async () => {
     const schema = 'CREATE DATABASE txcap; USE txcap; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(100) NOT NULL)';
     await servers.source.sql(schema);
