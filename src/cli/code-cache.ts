@@ -10,7 +10,7 @@ export interface CodeCacheOptions {
   dir: string | undefined;
   /** Part of the file name: each command keeps the functions its own runs compiled. */
   command: string;
-  /** A missing or stale cache is written this long after the start, or at exit if that comes first. */
+  /** A missing or stale cache is written this long after the start, or at a successful exit that comes first. */
   writeAfterMs: number;
 }
 
@@ -19,7 +19,7 @@ export interface CodeCacheRun {
   file: string | undefined;
   /** Whether V8 took the cached code (false: compiled from source, and a cache will be written). */
   accepted: boolean;
-  /** An accepted cache written at the exit of a short run (a usage error, --help): a run that lasts replaces it. */
+  /** An accepted cache written at the exit of a run shorter than writeAfterMs: a run that lasts replaces it. */
   partial: boolean;
 }
 
