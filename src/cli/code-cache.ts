@@ -60,9 +60,14 @@ export function runWithCodeCache(bundlePath: string, options: CodeCacheOptions):
   return { file, accepted, partial };
 }
 
-/** `<command>-<hash of bundle, Node, V8, arch>.v8cache` */
+/**
+ * `<command>-<hash of bundle, Node, V8, arch, Node options>.v8cache`. V8 refuses a cache made under
+ * other flags: runs with other options (a profiler, a heap size) keep their own instead of
+ * overwriting each other's.
+ */
 export function cacheFileName(bundle: Buffer, command: string): string {
-  const hash = createHash('sha256').update(bundle).update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`).digest('hex');
+  const runtime = [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
+  const hash = createHash('sha256').update(bundle).update(`\0${runtime}`).digest('hex');
   return `${command.replace(/[^a-z0-9-]/gi, '_')}-${hash.slice(0, 24)}.v8cache`;
 }
 

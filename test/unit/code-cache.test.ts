@@ -25,11 +25,11 @@ process.exitCode = Number(process.env.EXIT_CODE ?? 0);
 }
 
 /** Runs the bundle in a fresh process through runWithCodeCache: the bundle's line and the run's result. */
-function run(bundle: string, cacheDir: string, writeAfterMs = 60_000, lingerMs = 0, exitCode = 0): { output: { marker: string; file: string; main: string }; accepted: boolean; partial: boolean; file: string | undefined } {
+function run(bundle: string, cacheDir: string, writeAfterMs = 60_000, lingerMs = 0, exitCode = 0, nodeOptions: string[] = []): { output: { marker: string; file: string; main: string }; accepted: boolean; partial: boolean; file: string | undefined } {
   const runner = `import { runWithCodeCache } from ${JSON.stringify(CODE_CACHE)};
 const result = runWithCodeCache(${JSON.stringify(bundle)}, { dir: ${JSON.stringify(cacheDir)}, command: 'sync', writeAfterMs: ${writeAfterMs} });
 process.stdout.write(JSON.stringify(result) + '\\n');`;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner], { encoding: 'utf8', env: { ...process.env, LINGER_MS: String(lingerMs), EXIT_CODE: String(exitCode) } });
+  const child = spawnSync(process.execPath, [...nodeOptions, '--import', 'tsx', '--input-type=module', '-e', runner], { encoding: 'utf8', env: { ...process.env, LINGER_MS: String(lingerMs), EXIT_CODE: String(exitCode) } });
   assert.equal(child.status, exitCode, child.stderr);
   const stdout = child.stdout;
   const [line, resultLine] = stdout.trim().split('\n');
@@ -80,6 +80,18 @@ describe('code cache (bin/scsc.js runs the bundle through it)', () => {
     for (const marker of ['cccc', 'dddd']) run(writeBundle('b.cjs', marker), cacheDir);
     assert.equal(readdirSync(cacheDir).length, 3);
     assert.equal(existsSync(first.file as string), false, 'the oldest is removed');
+  });
+
+  it('keeps one cache per set of Node options (V8 refuses a cache made under other flags)', () => {
+    const cacheDir = join(dir, 'cache-h');
+    const bundle = writeBundle('h.cjs', 'flags');
+    const flagged = ['--max-semi-space-size=8'];
+    const plain = run(bundle, cacheDir);
+    const other = run(bundle, cacheDir, 60_000, 0, 0, flagged);
+    assert.equal(other.accepted, false);
+    assert.notEqual(other.file, plain.file);
+    assert.equal(run(bundle, cacheDir).accepted, true, 'the flagged run did not overwrite the plain one');
+    assert.equal(run(bundle, cacheDir, 60_000, 0, 0, flagged).accepted, true);
   });
 
   it('does not write a cache at the exit of a failed run', () => {
