@@ -102,10 +102,21 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
       if (failed) return;
       failed = true;
       failure = error;
-      if (upstream.subscription === undefined) upstream.failedEarly = true;
-      else upstream.subscription.unsubscribe();
-      options.onFailure?.(error);
-      if (inFlight === 0) subscriber.error(error);
+      try {
+        if (upstream.subscription === undefined) upstream.failedEarly = true;
+        else upstream.subscription.unsubscribe();
+        options.onFailure?.(error);
+      } finally {
+        if (inFlight === 0) subscriber.error(error);
+      }
+    };
+    /** The apply's promise; one that throws instead of rejecting counts as rejected. */
+    const applying = (batch: LaneBatch, prepared: P | undefined): Promise<void> => {
+      try {
+        return options.apply(batch, prepared);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     };
     /** An apply has settled: the last one to settle after a failure delivers the error. */
     const settled = (): void => {
@@ -169,7 +180,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
       lane.busy = true;
       inFlight++;
       const bytes = events.reduce((sum, e) => sum + e.bytes, 0);
-      options.apply({ lane: name, events, barrier: false }, ready.value).then(() => {
+      applying({ lane: name, events, barrier: false }, ready.value).then(() => {
         lane.busy = false;
         account(-bytes);
         subscriber.next({ lane: name, events, barrier: false });
@@ -216,7 +227,7 @@ export function applyInLanes<P = unknown>(options: ApplyInLanesOptions<P>): Oper
       if (event === undefined || barrierRunning || !idle() || failed || closed || stopping()) return;
       barrierRunning = true;
       inFlight++;
-      options.apply({ lane: '#barrier', events: [event], barrier: true }, undefined).then(() => {
+      applying({ lane: '#barrier', events: [event], barrier: true }, undefined).then(() => {
         barrierRunning = false;
         barrier = undefined;
         account(-event.bytes);

@@ -68,6 +68,7 @@ export class BinlogSource {
       let attempt = 0;
       let watchdog: NodeJS.Timeout | undefined;
       let retry: NodeJS.Timeout | undefined;
+      let choice: Promise<number> | undefined;
       const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
 
       const connect = (): void => {
@@ -93,11 +94,14 @@ export class BinlogSource {
           retry = setTimeout(() => {
             // Asking the source takes a pooled connection: with the source's host unreachable that
             // waits out the connect timeout, and the binlog connection after it would wait again.
-            const choosing = Promise.race([
-              this.options.chooseServerId?.() ?? Promise.resolve(this.serverId),
-              new Promise<number>((resolve) => setTimeout(() => resolve(this.serverId), CHOOSE_ID_TIMEOUT_MS).unref()),
-            ]);
+            // One question at a time: one left unanswered still holds its connection.
+            choice ??= (this.options.chooseServerId?.() ?? Promise.resolve(this.serverId)).finally(() => {
+              choice = undefined;
+            });
+            let timer: NodeJS.Timeout | undefined;
+            const choosing = Promise.race([choice, new Promise<number>((resolve) => (timer = setTimeout(() => resolve(this.serverId), CHOOSE_ID_TIMEOUT_MS)))]);
             void choosing.catch(() => this.serverId).then((id) => {
+              clearTimeout(timer);
               if (stopped) return;
               if (id !== this.serverId) this.options.logger.warn({ serverId: id, was: this.serverId }, 'reconnecting with another binlog client id: a replica registered with the source has the old one');
               this.serverId = id;

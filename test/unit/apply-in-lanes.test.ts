@@ -297,6 +297,36 @@ describe('applyInLanes: errors and completion', () => {
     assert.deepEqual(h.emitted.map((b) => names(b.events).join(',')), ['b1'], 'a batch that committed after the failure is still reported');
   });
 
+  it('delivers a source error only once a DDL barrier being applied has settled', async () => {
+    const h = harness();
+    h.push(ddl('d1'));
+    assert.deepEqual(h.started(), ['barrier:d1']);
+    const failure = new Error('binlog gone');
+    h.input.error(failure);
+    assert.equal(h.state.error, undefined, 'the DDL is in flight');
+    await h.finish(0);
+    assert.equal(h.state.error, failure);
+  });
+
+  it('stops reading the source at the failure, while batches in flight are still settling', async () => {
+    const h = harness();
+    h.push(change('a1'), change('b1'));
+    assert.equal(h.input.observed, true);
+    h.applies[0]?.reject(new Error('target refused'));
+    await settle();
+    assert.equal(h.input.observed, false, 'unsubscribed from the source at once');
+    assert.equal(h.state.error, undefined);
+    await h.finish(1);
+    assert.match(String(h.state.error), /target refused/);
+  });
+
+  it('fails the stream (no hang) when apply throws instead of rejecting', async () => {
+    const h = harness({ apply: () => { throw new Error('thrown'); } });
+    h.push(change('a1'));
+    await settle();
+    assert.match(String(h.state.error), /thrown/);
+  });
+
   it('delivers a failing prepare\'s error after the lane\'s batch in flight has settled', async () => {
     let calls = 0;
     const h = harness({ maxRows: 1, prepare: () => { if (++calls === 2) throw new Error('no such table'); return calls; } });
