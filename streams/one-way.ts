@@ -35,7 +35,7 @@ import { fkCascadePlan, laneHeldTable } from '../src/sink/fk-cascades.js';
 import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
-import { DDL_LANE, latestCommitTime, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
+import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
@@ -180,9 +180,10 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
         await applier.applyDdl(first, watermark.current());
         await schemas.refresh();
       } else {
-        const rows = await applier.executeBatch(prepared ?? applier.prepareBatch(batch.lane, batch.events), watermark.current());
+        const ready = prepared ?? applier.prepareBatch(batch.lane, batch.events);
+        const rows = await applier.executeBatch(ready, watermark.current());
         stats.appliedBatch(batch.lane, rows, batch.events);
-        options.metrics?.batchApplied(batch.lane, rows, Date.now() - latestCommitTime(batch.events));
+        options.metrics?.batchApplied(batch.lane, rows, Date.now() - ready.commitTime);
       }
       watermark.applied(batch.events);
     };

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { ChangeEvent } from '../../src/core/change-event.js';
+import type { Boundary } from '../../src/core/position.js';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
-import { BinlogSource } from '../../src/source/binlog-source.js';
+import { BinlogSource, type BinlogSourceOptions } from '../../src/source/binlog-source.js';
 import { readBinlogHead } from '../../src/source/binlog-head.js';
 import { PackedRowChange } from '../../src/source/packed-row-change.js';
 import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
@@ -24,15 +25,20 @@ describe('BinlogSource change events', () => {
   });
   after(async () => server?.stop());
 
+  /** A BinlogSource of database ev from the binlog's current end. */
+  async function binlogSource(pool: mysql.Pool, options: Pick<BinlogSourceOptions, 'serverId' | 'reconnectMs' | 'chooseServerId'>): Promise<{ from: Boundary; source: BinlogSource }> {
+    const from = await readBinlogHead(pool);
+    const schemas = await SourceSchemaCache.load(pool, 'ev');
+    const source = new BinlogSource({
+      url: parseDatabaseUrl(server.url('ev'), 'source'), database: 'ev', selects: () => true, schemas, logger: createLogger({ level: 'silent' }), ...options,
+    });
+    return { from, source };
+  }
+
   it('carries images, key and newKey alike on both decoding paths', async () => {
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
     try {
-      const from = await readBinlogHead(pool);
-      const schemas = await SourceSchemaCache.load(pool, 'ev');
-      const source = new BinlogSource({
-        url: parseDatabaseUrl(server.url('ev'), 'source'), serverId: 4242, database: 'ev', selects: () => true, schemas,
-        logger: createLogger({ level: 'silent' }),
-      });
+      const { from, source } = await binlogSource(pool, { serverId: 4242 });
       for (const round of [1, 2]) {
         await server.sql(`INSERT INTO ev.t VALUES (${round}, 'a', 'one', X'00ff'), (${round + 10}, 'b', NULL, NULL);
           UPDATE ev.t SET v = 'two' WHERE id = ${round};
@@ -92,18 +98,15 @@ describe('BinlogSource change events', () => {
 
   it('reconnects after its connection is killed, even when choosing the client id again never answers', async () => {
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
+    let asked = 0;
     try {
-      const from = await readBinlogHead(pool);
-      const schemas = await SourceSchemaCache.load(pool, 'ev');
-      const source = new BinlogSource({
-        url: parseDatabaseUrl(server.url('ev'), 'source'), serverId: 4243, database: 'ev', selects: () => true, schemas,
-        logger: createLogger({ level: 'silent' }), reconnectMs: { first: 100, max: 100 },
+      const { from, source } = await binlogSource(pool, {
+        serverId: 4243, reconnectMs: { first: 100, max: 100 },
         chooseServerId: () => {
           asked++;
           return new Promise<number>(() => undefined); // a source whose host stopped answering
         },
       });
-      let asked = 0;
       const seen: string[] = [];
       let waiting: { id: string; resolve: () => void } | undefined;
       const subscription = source.changes(from).subscribe({
