@@ -2,7 +2,8 @@
 //   node --import tsx bench/replay-ab.ts BIN [BIN...]
 // BIN is the path of a build's bin/scsc.js (e.g. a `git worktree` of another commit, built), with
 // `@flag,flag` appended for Node options (e.g. bin/scsc.js@--max-semi-space-size=32).
-// SCSC_AB_ROUNDS (5) runs of each, SCSC_AB_CHANGES (100000) row changes in the backlog.
+// SCSC_AB_ROUNDS (5) runs of each, SCSC_AB_CHANGES (100000) row changes in the backlog;
+// SCSC_AB_STATUS=1 prints what each run asked of the target (its status counters).
 //
 // On a noisy machine (the same run varies by 10-20%), old and new builds alternating on one data set
 // are what shows a change of a few percent; `npm run bench -- replicate` gives the ratio to a replica.
@@ -43,6 +44,13 @@ function replicate(build: string): { pid: number; streaming: Promise<void>; stop
   return { pid: child.pid ?? 0, streaming, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
+/** The target's counters of what its clients asked (read before and after a run). */
+async function targetStatus(): Promise<Map<string, number>> {
+  const names = ['Questions', 'Bytes_received', 'Com_insert', 'Com_delete', 'Com_update', 'Com_commit', 'Handler_write', 'Handler_update', 'Handler_delete'];
+  const rows = (await target.sql(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map((n) => `'${n}'`).join(', ')})`)) as Array<{ Variable_name: string; Value: string }>;
+  return new Map(rows.map((row) => [row.Variable_name, Number(row.Value)]));
+}
+
 try {
   const prefill = Math.max(1000, Math.floor(changes / 16));
   await createCdcSchema(source, DATABASE, prefill);
@@ -67,6 +75,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
       await target.sql(TABLES.map((t) => `TRUNCATE ${DATABASE}.${t}; INSERT INTO ${DATABASE}.${t} SELECT * FROM ab_base.${t}`).join('; '));
+      const status = process.env.SCSC_AB_STATUS === '1' ? await targetStatus() : undefined;
       const targetCpu = cpuSeconds(serverPid(target));
       const started = performance.now();
       const run = replicate(build);
@@ -78,6 +87,10 @@ try {
       if (differing.length > 0) throw new Error(`${build}: target differs from the source in ${differing.join(', ')}`);
       walls.get(build)?.push(ms);
       console.log(`${build}: ${(ms / 1000).toFixed(2)} s, CPU ${cpu.scsc.toFixed(2)} s scsc + ${cpu.target.toFixed(2)} s target; checksums equal`);
+      if (status !== undefined) {
+        const now = await targetStatus();
+        console.log(`  target: ${[...now].map(([name, value]) => `${name} ${(value - (status.get(name) ?? 0)).toLocaleString('en')}`).join(', ')}`);
+      }
     }
   }
   const baseline = median(walls.get(builds[0] as string) ?? []);

@@ -5,6 +5,8 @@ import type { ColumnSchema } from '../core/table-schema.js';
 import { literalWriter, sqlLiteral } from '../mysql/sql-literal.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { keyInSql } from '../reconcile/key-range.js';
+import { PackedRow } from '../source/binlog-row-reader.js';
+import { PackedRowChange } from '../source/packed-row-change.js';
 import { upsertClause } from './row-statements.js';
 import type { TargetTable } from './target-table.js';
 
@@ -27,9 +29,12 @@ export interface StatementLimits {
   sessionFkChecks?: boolean;
 }
 
-/** `checks`: the foreign_key_checks the write runs with; `id`: the key's keyString (where writes are merged by key). */
+/**
+ * `checks`: the foreign_key_checks the write runs with; `id`: the key's keyString (where writes are
+ * merged by key); `row`: the row to write, an image or still packed (a change from the binlog).
+ */
 type Write =
-  | { kind: 'upsert'; key: RowValue[]; id: string; image: RowImage; checks: boolean }
+  | { kind: 'upsert'; key: RowValue[]; id: string; row: RowImage | PackedRow; checks: boolean }
   | { kind: 'delete'; key: RowValue[]; id: string; checks: boolean }
   | { kind: 'rekey'; key: RowValue[]; newKey: RowValue[]; checks: boolean }
   | { kind: 'referenced'; key: RowValue[]; set: Array<[ColumnSchema, RowValue]>; checks: boolean }
@@ -66,27 +71,39 @@ export function rowChangeStatements(table: TargetTable, events: readonly ChangeE
       continue;
     }
     const ran = event.fkChecksOff !== true;
-    // Read once: a change from the binlog reads its images from packed bytes on each access.
-    const beforeImage = event.before;
-    const afterImage = event.after;
-    if (event.partial === true && beforeImage !== undefined && afterImage !== undefined) {
-      // An UPDATE of the logged columns (the key too, when it changed): the others keep their values.
-      const set = loggedColumns(table, afterImage);
-      if (set.length > 0) pending.push({ kind: 'patch', key: loggedKey(table, beforeImage), set, checks: cascades ? ran : session && ran });
-      continue;
+    let before: RowValue[] | undefined;
+    let after: RowValue[] | undefined;
+    let afterRow: RowImage | PackedRow | undefined;
+    let beforeImage: RowImage | undefined;
+    let afterImage: RowImage | undefined;
+    if (!cascades && event instanceof PackedRowChange) {
+      // Full images still packed: their keys and the after image's VALUES tuple are read from the bytes.
+      before = event.packedBefore?.key(table);
+      afterRow = event.packedAfter;
+      after = afterRow?.key(table);
+    } else {
+      // Read once: a change from the binlog reads its images from packed bytes on each access.
+      beforeImage = event.before;
+      afterRow = afterImage = event.after;
+      if (event.partial === true && beforeImage !== undefined && afterImage !== undefined) {
+        // An UPDATE of the logged columns (the key too, when it changed): the others keep their values.
+        const set = loggedColumns(table, afterImage);
+        if (set.length > 0) pending.push({ kind: 'patch', key: loggedKey(table, beforeImage), set, checks: cascades ? ran : session && ran });
+        continue;
+      }
+      before = beforeImage === undefined ? undefined : event.partial === true ? loggedKey(table, beforeImage) : keyOf(table, beforeImage);
+      after = afterImage === undefined ? undefined : keyOf(table, afterImage);
     }
-    const before = beforeImage === undefined ? undefined : event.partial === true ? loggedKey(table, beforeImage) : keyOf(table, beforeImage);
-    const after = afterImage === undefined ? undefined : keyOf(table, afterImage);
     const beforeId = before === undefined ? '' : keyString(before);
     const afterId = after === undefined ? '' : keyString(after);
     if (before !== undefined && (after === undefined || beforeId !== afterId)) {
       if (after !== undefined && cascades) pending.push({ kind: 'rekey', key: before, newKey: after, checks: ran });
       else pending.push({ kind: 'delete', key: before, id: beforeId, checks: cascades ? ran : session && ran });
     }
-    if (after !== undefined && afterImage !== undefined) {
-      const set = cascades && ran ? changedReferenced(table, limits.cascadeColumns ?? [], beforeImage, afterImage) : [];
+    if (after !== undefined && afterRow !== undefined) {
+      const set = cascades && ran && afterImage !== undefined ? changedReferenced(table, limits.cascadeColumns ?? [], beforeImage, afterImage) : [];
       if (set.length > 0) pending.push({ kind: 'referenced', key: after, set, checks: true });
-      pending.push({ kind: 'upsert', key: after, id: afterId, image: afterImage, checks: session && ran });
+      pending.push({ kind: 'upsert', key: after, id: afterId, row: afterRow, checks: session && ran });
     }
   }
   flush();
@@ -173,7 +190,7 @@ function lastWritePerKey(writes: readonly Write[]): Write[] {
 function writeStatements(table: TargetTable, writes: readonly Write[], limits: StatementLimits, checks: { current: boolean }): string[] {
   const statements: string[] = [];
   let run: Write[] = [];
-  let runColumns: string[] = [];
+  let runShape: object = [];
   const close = (): void => {
     const first = run[0];
     if (first === undefined) return;
@@ -182,21 +199,27 @@ function writeStatements(table: TargetTable, writes: readonly Write[], limits: S
     if (first.kind === 'delete') for (const sql of deletes(table, run.map((w) => w.key), limits)) statements.push(sql);
     else if (first.kind === 'rekey') for (const w of run as Array<Write & { kind: 'rekey' }>) statements.push(rekey(table, w));
     else if (first.kind === 'referenced' || first.kind === 'patch') for (const w of run as Array<Write & { kind: 'referenced' | 'patch' }>) statements.push(setColumns(table, w));
-    else for (const sql of upserts(table, run as Array<Write & { kind: 'upsert' }>, limits)) statements.push(sql);
+    else for (const sql of upserts(table, (run as Array<Write & { kind: 'upsert' }>).map((w) => w.row), limits)) statements.push(sql);
     run = [];
   };
   for (const write of writes) {
     const first = run[0];
     const sameRun = first !== undefined && first.kind === write.kind && first.checks === write.checks
-      && (write.kind !== 'upsert' || sameColumns(runColumns, write.image));
+      && (write.kind !== 'upsert' || sameShape(runShape, write.row));
     if (!sameRun) {
       close();
-      if (write.kind === 'upsert') runColumns = Object.keys(write.image);
+      if (write.kind === 'upsert') runShape = write.row instanceof PackedRow ? write.row.shape : Object.keys(write.row);
     }
     run.push(write);
   }
   close();
   return statements;
+}
+
+/** Whether a row has the run's columns: a packed row the run's shape, an image exactly the run's column names, in this order. */
+function sameShape(shape: object, row: RowImage | PackedRow): boolean {
+  if (row instanceof PackedRow) return row.shape === shape;
+  return Array.isArray(shape) && sameColumns(shape as string[], row);
 }
 
 /** Whether an image has exactly these columns, in this order (no array built per image). */
@@ -238,18 +261,36 @@ function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits
   return statements;
 }
 
-function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>, limits: StatementLimits): string[] {
-  // Every image of the run has the first one's columns (writeStatements groups them so): read by its own names.
+/** The VALUES tuple of each row, and the target columns it holds: every row of a run has the first one's columns (writeStatements groups them so). */
+function tupleWriter(table: TargetTable, first: RowImage | PackedRow | undefined): { columns: readonly ColumnSchema[]; tuple: (row: RowImage | PackedRow) => string } {
+  if (first instanceof PackedRow) return { columns: first.tupleColumns(table), tuple: (row) => (row as PackedRow).tuple(table) };
+  // Images are read by the first one's own names.
   const keys: string[] = [];
   const columns: ColumnSchema[] = [];
-  for (const name of Object.keys(writes[0]?.image ?? {})) {
+  for (const name of Object.keys(first ?? {})) {
     const column = table.writable.get(name.toLowerCase());
     if (column === undefined) continue;
     keys.push(name);
     columns.push(column);
   }
-  const names = columns.map((c) => quoteIdentifier(c.name));
   const literals = columns.map(literalWriter);
+  return {
+    columns,
+    tuple: (row) => {
+      const image = row as RowImage;
+      let tuple = '(';
+      for (let i = 0; i < columns.length; i++) {
+        if (i > 0) tuple += ', ';
+        tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
+      }
+      return tuple + ')';
+    },
+  };
+}
+
+function upserts(table: TargetTable, rows: ReadonlyArray<RowImage | PackedRow>, limits: StatementLimits): string[] {
+  const { columns, tuple: tupleOf } = tupleWriter(table, rows[0]);
+  const names = columns.map((c) => quoteIdentifier(c.name));
   const head = `INSERT INTO ${table.from} (${names.join(', ')}) VALUES `;
   const tail = upsertClause(names, limits.upsertRowAlias);
   const statements: string[] = [];
@@ -267,13 +308,8 @@ function upserts(table: TargetTable, writes: ReadonlyArray<{ image: RowImage }>,
     counted = 0;
     bound = 0;
   };
-  for (const { image } of writes) {
-    let tuple = '(';
-    for (let i = 0; i < columns.length; i++) {
-      if (i > 0) tuple += ', ';
-      tuple += (literals[i] as (value: RowValue) => string)(image[keys[i] as string] ?? null);
-    }
-    tuple += ')';
+  for (const row of rows) {
+    const tuple = tupleOf(row);
     if (tuples.length > 0 && tuples.length >= limits.rows) close();
     const size = 3 * tuple.length + 2;
     if (exact + bound + size <= limits.bytes) {

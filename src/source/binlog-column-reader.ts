@@ -98,6 +98,47 @@ export function columnReader(column: ZongjiColumn, schema: ZongjiColumnSchema, r
   }
 }
 
+/** Reads one column's value straight into its SQL literal (see columnLiteral). */
+export type ReadLiteral = (cursor: Cursor) => string;
+
+/**
+ * A reader of this column's value straight into the SQL literal sqlLiteral() writes for it into a
+ * column of the same class (rule.kind), skipping the value's checks and copies: integers, DECIMAL
+ * and YEAR as read, times quoted, binary bytes as hex. Undefined where the literal is made from the
+ * value. Must agree with sqlLiteral(column, read(cursor)).
+ */
+export function columnLiteral(column: ZongjiColumn, schema: ZongjiColumnSchema, rule: ColumnRule | undefined, read: ReadColumn): ReadLiteral | undefined {
+  const kind = rule?.kind;
+  switch (column.type) {
+    case T.TINY: case T.SHORT: case T.INT24: case T.LONG: case T.LONGLONG:
+      // Digits and a sign only: the literal is the text.
+      return kind === 'integer' ? read as ReadLiteral : undefined;
+    case T.NEWDECIMAL:
+      return kind === 'decimal' ? read as ReadLiteral : undefined;
+    case T.YEAR:
+      return kind === 'year' ? read as ReadLiteral : undefined;
+    case T.DATE: case T.DATETIME2: case T.TIMESTAMP2: case T.TIME2:
+      // Digits, - : . and a space only: quoted without escaping.
+      return kind === 'temporal' ? (c) => `'${read(c) as string}'` : undefined;
+    case T.VARCHAR:
+    case T.STRING:
+      return kind === 'binary' && schema.COLUMN_TYPE.startsWith('varbin') ? hexLiteral((column.metadata?.max_length ?? 0) > 255 ? 2 : 1) : undefined;
+    case T.BLOB:
+      return column.charset === null && (kind === 'binary' || kind === 'geometry') ? hexLiteral(column.metadata?.length_size ?? 2) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function hexLiteral(prefix: number): ReadLiteral {
+  return (c) => {
+    const length = lengthPrefix(c, prefix);
+    const text = length === 0 ? "''" : `X'${c.buf.toString('hex', c.at, c.at + length)}'`;
+    c.at += length;
+    return text;
+  };
+}
+
 /** How a column's value is stepped over without reading it: a fixed byte count, or a function for a length-prefixed value. */
 export type ColumnWidth = number | ((cursor: Cursor) => void);
 

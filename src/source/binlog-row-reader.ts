@@ -1,7 +1,10 @@
 import type { RowImage } from '../core/change-event.js';
 import { ScscError } from '../core/scsc-error.js';
-import type { TableSchema } from '../core/table-schema.js';
-import { columnReader, columnWidth, type ColumnWidth, type Cursor, type ReadColumn } from './binlog-column-reader.js';
+import { columnClass, type ColumnClass } from '../core/column-class.js';
+import type { RowValue } from '../core/row-value.js';
+import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
+import { literalWriter } from '../mysql/sql-literal.js';
+import { columnLiteral, columnReader, columnWidth, type ColumnWidth, type Cursor, type ReadColumn, type ReadLiteral } from './binlog-column-reader.js';
 import { columnRules, patchTableEntry, toRowImage, type ZongjiColumn, type ZongjiColumnSchema, type ZongjiTableEntry } from './binlog-row-decoder.js';
 
 /** zongji's packet reader, as its row events hand it over. */
@@ -37,6 +40,30 @@ interface CompiledRow {
   full?: FullImageReader;
   /** Steps over such an image without reading it (PackedRow reads it later). */
   skip?: FullImageSkipper;
+  /** With skip: what PackedRow's key and tuple readers are made of, per column. */
+  columns?: {
+    names: readonly string[];
+    widths: readonly ColumnWidth[];
+    kinds: readonly ColumnClass[];
+    literals: ReadonlyArray<ReadLiteral | undefined>;
+  };
+  /** PackedRow's readers for each target table its rows were written to. */
+  writers?: WeakMap<RowTarget, RowWriter>;
+}
+
+/** The target table a PackedRow is written to (sink/target-table.ts's TargetTable). */
+export interface RowTarget {
+  keyColumns: readonly ColumnSchema[];
+  /** Written columns by lower-case name. */
+  writable: ReadonlyMap<string, ColumnSchema>;
+}
+
+/** Readers of one table's full images for one target table. */
+interface RowWriter {
+  /** The target columns a tuple holds, in its order. */
+  columns: readonly ColumnSchema[];
+  key: (cursor: Cursor) => RowValue[];
+  tuple: (cursor: Cursor) => string;
 }
 
 type FullImageReader = (cursor: Cursor, read: ReadColumn[]) => RowImage;
@@ -57,18 +84,49 @@ export class PackedRow {
 
   /** The row image, read anew on each call. */
   image(): RowImage {
+    return this.read((c) => (this.compiled.full as FullImageReader)(c, this.compiled.read as ReadColumn[]));
+  }
+
+  /**
+   * The values of the target's key columns, as keyOfImage() finds them in image() (by exact name,
+   * else case-insensitively; null when absent), without reading the other columns.
+   */
+  key(target: RowTarget): RowValue[] {
+    return this.read(rowWriter(this.compiled, target).key);
+  }
+
+  /** The `(v1, v2, ...)` VALUES tuple of the target's writable columns, each as sqlLiteral() writes image()'s value. */
+  tuple(target: RowTarget): string {
+    return this.read(rowWriter(this.compiled, target).tuple);
+  }
+
+  /** The target columns tuple() writes, in its order. */
+  tupleColumns(target: RowTarget): readonly ColumnSchema[] {
+    return rowWriter(this.compiled, target).columns;
+  }
+
+  /** Rows of one shape have the same columns (their tuples for one target, the same column list). */
+  get shape(): object {
+    return this.compiled;
+  }
+
+  private read<T>(reader: (cursor: Cursor) => T): T {
     const c = cursor;
     c.buf = this.buf;
     c.at = this.at;
-    const image = (this.compiled.full as FullImageReader)(c, this.compiled.read as ReadColumn[]);
+    let value: T;
+    try {
+      value = reader(c);
+    } finally {
+      c.buf = EMPTY;
+    }
     const end = c.at;
-    c.buf = EMPTY;
     if (end !== this.end) {
       throw new ScscError('BINLOG_UNREADABLE', `a row image of ${this.compiled.table?.name ?? 'a table'} read ${end - this.at} bytes where its layout says ${this.end - this.at}: scsc's binlog reader disagrees with itself`, {
         fix: 'report this as a bug with the table\'s definition; until fixed, exclude the table (--exclude) and repair it with scsc reconcile --repair',
       });
     }
-    return image;
+    return value;
   }
 }
 
@@ -245,7 +303,16 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
   const full = fullImageReader(columns.map((c) => c.name));
   if (full !== undefined) compiled.full = full;
   const widths = columns.map(columnWidth);
-  if (full !== undefined && widths.every((w) => w !== undefined)) compiled.skip = fullImageSkipper(widths);
+  if (full !== undefined && widths.every((w) => w !== undefined)) {
+    compiled.skip = fullImageSkipper(widths);
+    const ruled = columns.map((column) => rules.get(column.name) ?? rules.get(column.name.toLowerCase()));
+    compiled.columns = {
+      names: columns.map((column) => column.name),
+      widths,
+      kinds: ruled.map((rule) => rule?.kind ?? 'text'),
+      literals: columns.map((column, i) => columnLiteral(column, entry.columnSchemas[i] as ZongjiColumnSchema, ruled[i], read[i] as ReadColumn)),
+    };
+  }
   entry[READER] = compiled;
   let cached = compiledBySchema.get(table);
   if (cached === undefined) compiledBySchema.set(table, (cached = []));
@@ -303,6 +370,57 @@ function fullImageReader(names: readonly string[]): FullImageReader | undefined 
   lines.push(`return { ${names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')} };`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from column names, each a JSON string literal
   return new Function('c', 'read', lines.join('\n')) as FullImageReader;
+}
+
+/** PackedRow's key and tuple readers of one table's full images for one target, made on first use. */
+function rowWriter(compiled: CompiledRow, target: RowTarget): RowWriter {
+  compiled.writers ??= new WeakMap();
+  let writer = compiled.writers.get(target);
+  if (writer === undefined) compiled.writers.set(target, (writer = makeRowWriter(compiled, target)));
+  return writer;
+}
+
+function makeRowWriter(compiled: CompiledRow, target: RowTarget): RowWriter {
+  const { names, widths, kinds, literals } = compiled.columns as NonNullable<CompiledRow['columns']>;
+  const read = compiled.read as ReadColumn[];
+  const lower = names.map((name) => name.toLowerCase());
+  // As keyOfImage finds a key column in an image: its exact name, else the first case-insensitive match.
+  const keyAt = target.keyColumns.map((k) => {
+    const exact = names.indexOf(k.name);
+    return exact >= 0 ? exact : lower.indexOf(k.name.toLowerCase());
+  });
+  const columns: ColumnSchema[] = [];
+  const literal: Array<ReadLiteral | undefined> = names.map((_, i) => {
+    const column = target.writable.get(lower[i] as string);
+    if (column === undefined) return undefined;
+    columns.push(column);
+    const direct = literals[i];
+    if (direct !== undefined && columnClass(column) === kinds[i]) return direct;
+    const write = literalWriter(column);
+    const value = read[i] as ReadColumn;
+    return (c) => write(value(c));
+  });
+  const head = `const buf = c.buf; const nulls = c.at; c.at += ${(names.length + 7) >> 3};`;
+  const isNull = (i: number): string => `(buf[nulls + ${i >> 3}] & ${1 << (i & 7)}) !== 0`;
+  const skip = (i: number): string => `if (!(${isNull(i)})) ${typeof widths[i] === 'number' ? `c.at += ${widths[i]};` : `widths[${i}](c);`}`;
+  const keyLines = [head, ...[...new Set(keyAt)].filter((i) => i >= 0).map((i) => `let v${i} = null;`)];
+  const tupleLines = [head, "let t = '(';"];
+  let written = 0;
+  names.forEach((_, i) => {
+    keyLines.push(keyAt.includes(i) ? `if (!(${isNull(i)})) v${i} = read[${i}](c);` : skip(i));
+    if (literal[i] === undefined) tupleLines.push(skip(i));
+    else {
+      const separator = written++ === 0 ? '' : ', ';
+      tupleLines.push(`t += ${isNull(i)} ? '${separator}NULL' : ${separator === '' ? '' : "', ' + "}literal[${i}](c);`);
+    }
+  });
+  keyLines.push(`return [${keyAt.map((i) => (i >= 0 ? `v${i}` : 'null')).join(', ')}];`);
+  tupleLines.push("return t + ')';");
+  /* eslint-disable @typescript-eslint/no-implied-eval -- generated from column positions and widths only */
+  const key = new Function('c', 'read', 'widths', keyLines.join('\n')) as (c: Cursor, r: readonly ReadColumn[], w: readonly ColumnWidth[]) => RowValue[];
+  const tuple = new Function('c', 'literal', 'widths', tupleLines.join('\n')) as (c: Cursor, l: ReadonlyArray<ReadLiteral | undefined>, w: readonly ColumnWidth[]) => string;
+  /* eslint-enable @typescript-eslint/no-implied-eval */
+  return { columns, key: (c) => key(c, read, widths), tuple: (c) => tuple(c, literal, widths) };
 }
 
 /** Steps over a full image: fixed widths inline, length-prefixed values through their width function; NULLs take no bytes. */

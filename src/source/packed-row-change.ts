@@ -23,8 +23,10 @@ export class PackedRowChange implements ChangeEvent {
     readonly origin: number,
     readonly commitTime: number,
     readonly bytes: number,
-    private readonly packedBefore: PackedRow | undefined,
-    private readonly packedAfter: PackedRow | undefined,
+    /** The before image, packed (statements read its key only). */
+    readonly packedBefore: PackedRow | undefined,
+    /** The after image, packed (statements read its key and its VALUES tuple from it). */
+    readonly packedAfter: PackedRow | undefined,
     private readonly keyColumns: readonly string[],
   ) {}
 
