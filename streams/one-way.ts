@@ -112,15 +112,15 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
 
-    let streamFailed = false;
+    const streamFailed = new AbortController();
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
       upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
-      // Once the stream has failed, a batch still in flight gets no further retries: the run ends
+      // Once stopped or failed, a batch still in flight gets one last attempt at once: the run ends
       // (and releases the stream lock) as soon as it has committed or failed.
-      stopped: () => options.stop.aborted || streamFailed,
+      stop: AbortSignal.any([options.stop, streamFailed.signal]),
     });
     await applier.refreshSchema();
     const uncascaded = [...fkCascadePlan(schemas.all()).cascadingParents].filter((t) => selects(t) && !applier.cascadePlan().cascadingParents.has(t));
@@ -246,9 +246,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
           onQueued: (event) => watermark.enqueued(event),
           ...(options.metrics === undefined ? {} : { onQueueBytes: (bytes: number) => options.metrics?.queueBytes(bytes) }),
           stopping: () => options.stop.aborted,
-          onFailure: () => {
-            streamFailed = true;
-          },
+          onFailure: () => streamFailed.abort(),
         })).subscribe({ error: reject, complete: resolve });
       });
     } catch (error) {

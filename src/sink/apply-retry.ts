@@ -24,8 +24,11 @@ export interface RetryOptions {
   maxMs: number;
   /** Called before each wait, for the log. */
   onRetry: (error: unknown, attempt: number, waitMs: number) => void;
-  /** Retrying ends (the last error is thrown) once this returns true. */
-  stopped: () => boolean;
+  /**
+   * Retrying ends once this is aborted: a wait in progress is cut short for one last attempt at once
+   * (a stop still commits what it can), and the error of a failed attempt is thrown.
+   */
+  stop: AbortSignal;
 }
 
 /**
@@ -37,10 +40,10 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
     try {
       return await work();
     } catch (error) {
-      if (!isTransient(error) || options.stopped()) throw error;
+      if (!isTransient(error) || options.stop.aborted) throw error;
       const wait = Math.min(options.maxMs, options.firstMs * 2 ** Math.min(attempt - 1, 10));
       options.onRetry(error, attempt, wait);
-      await delay(wait);
+      await delay(wait, undefined, { signal: options.stop }).catch(() => undefined);
     }
   }
 }

@@ -23,7 +23,8 @@ export interface MysqlApplierOptions {
   upsertRowAlias: boolean;
   limits: { rows: number; bytes: number };
   ddl: 'apply' | 'stop';
-  stopped: () => boolean;
+  /** Retries of failed writes end once this is aborted (see withRetry). */
+  stop: AbortSignal;
 }
 
 /** A lane's batch turned into statements, ready to be written with its checkpoint. */
@@ -159,7 +160,7 @@ export class MysqlApplier {
     return {
       firstMs: 200,
       maxMs: 10_000,
-      stopped: this.options.stopped,
+      stop: this.options.stop,
       onRetry: (error, attempt, waitMs) => this.options.logger.warn({ lane, attempt, waitMs, err: (error as Error).message }, 'target write failed; retrying'),
     };
   }
