@@ -13,6 +13,7 @@
  *
  * Ends when `stop` is aborted (batches in flight finish and are checkpointed) or on a permanent error.
  */
+import { setMaxListeners } from 'node:events';
 import { filter, Observable } from 'rxjs';
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore } from '../src/checkpoint/checkpoint-store.js';
@@ -113,6 +114,8 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
 
     const streamFailed = new AbortController();
+    const applyStop = AbortSignal.any([options.stop, streamFailed.signal]);
+    setMaxListeners(0, applyStop); // each lane's retry wait listens to it: more than 10 lanes is no leak
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
@@ -120,7 +123,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
       // Once stopped or failed, a batch still in flight gets one last attempt at once: the run ends
       // (and releases the stream lock) as soon as it has committed or failed.
-      stop: AbortSignal.any([options.stop, streamFailed.signal]),
+      stop: applyStop,
     });
     await applier.refreshSchema();
     const uncascaded = [...fkCascadePlan(schemas.all()).cascadingParents].filter((t) => selects(t) && !applier.cascadePlan().cascadingParents.has(t));

@@ -277,8 +277,9 @@ const compiledBySchema = new WeakMap<TableSchema, Array<{ description: unknown[]
 export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema | undefined): { column: string; binlogType: number } | undefined {
   const columns = entry.columns;
   const known = table === undefined || columns === undefined ? undefined : compiledBySchema.get(table)?.find((c) => describes(c.description, columns, entry.columnSchemas));
-  // Until both of zongji's readers are replaced, the first event of a kind is still decoded by zongji: from a corrected entry.
-  if (known !== undefined && zongjiFetch.size === 2) {
+  if (known !== undefined) {
+    // Until both of zongji's readers are replaced, the first event of a kind is still decoded by zongji: from a corrected entry.
+    if (zongjiFetch.size < 2) patchTableEntry(entry, table);
     entry[READER] = known.compiled;
     return undefined;
   }
@@ -316,7 +317,9 @@ export function prepareRowReader(entry: RowReaderTableEntry, table: TableSchema 
   entry[READER] = compiled;
   let cached = compiledBySchema.get(table);
   if (cached === undefined) compiledBySchema.set(table, (cached = []));
-  if (known === undefined && cached.length < 16) cached.push({ description, compiled });
+  // The newest layouts are kept: a table altered many times must not compile a reader per transaction.
+  if (cached.length >= 16) cached.shift();
+  cached.push({ description, compiled });
   return undefined;
 }
 

@@ -18,7 +18,9 @@ import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
  * VALUES tuples straight from those bytes (PackedRow.key / tuple). The statements must be the very
  * text the same changes give as plain images: for every column type scsc's reader reads, NULLs,
  * edge values, key changes and deletes, and for targets that differ from the source (columns in
- * another case, missing, generated, or of another type).
+ * another case, missing, generated, or of another type). (Packed tuples keep the table's column
+ * order; a plain image puts a column whose name is an integer first, a JS property-order quirk that
+ * changes only the order of the INSERT's column list, so no column here has such a name.)
  */
 
 const COLUMNS = `
