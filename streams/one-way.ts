@@ -102,7 +102,11 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const chosen = tableFilter(config.include, config.exclude);
     const keyless = new Set(schemas.all().filter((t) => chosen.matches(t.name) && rowIdentityKey(t) === undefined).map((t) => t.name));
     for (const name of keyless) logger.warn({ table: name }, 'not replicated: the table has no primary key or NOT NULL unique key');
-    const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table);
+    // zongji decodes rows into plain objects, where a property named __proto__ is lost: such a
+    // column's values would silently not reach the target.
+    const protoNamed = new Set(schemas.all().filter((t) => chosen.matches(t.name) && t.columns.some((c) => c.name === '__proto__')).map((t) => t.name));
+    for (const name of protoNamed) logger.warn({ table: name }, 'not replicated: a column named __proto__ cannot be read from the binlog; rename it, or keep the table equal with scsc sync');
+    const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table) && !protoNamed.has(table);
 
     let loaded = await checkpoints.load();
     if (loaded.resume === undefined) {
