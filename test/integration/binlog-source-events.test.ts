@@ -10,6 +10,7 @@ import { BinlogSource, type BinlogSourceOptions } from '../../src/source/binlog-
 import { readBinlogHead } from '../../src/source/binlog-head.js';
 import { PackedRowChange } from '../../src/source/packed-row-change.js';
 import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
+import { changesFromBinlog } from '../env/binlog-changes.js';
 
 /**
  * The ChangeEvent contract as BinlogSource emits it: kinds, images, key (from the before image for
@@ -38,26 +39,16 @@ describe('BinlogSource change events', () => {
   it('carries images, key and newKey alike on both decoding paths', async () => {
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
     try {
-      const { from, source } = await binlogSource(pool, { serverId: 4242 });
-      for (const round of [1, 2]) {
-        await server.sql(`INSERT INTO ev.t VALUES (${round}, 'a', 'one', X'00ff'), (${round + 10}, 'b', NULL, NULL);
-          UPDATE ev.t SET v = 'two' WHERE id = ${round};
-          UPDATE ev.t SET part = 'z' WHERE id = ${round + 10};
-          DELETE FROM ev.t WHERE id = ${round}`);
-      }
-      const rows: ChangeEvent[] = [];
-      await new Promise<void>((resolve, reject) => {
-        const subscription = source.changes(from).subscribe({
-          next: (event) => {
-            if (event.kind === 'commit') return;
-            rows.push(event);
-            if (rows.length === 10) {
-              subscription.unsubscribe();
-              resolve();
-            }
-          },
-          error: reject,
-        });
+      const rows = await changesFromBinlog(server, pool, 'ev', {
+        serverId: 4242, count: 10,
+        write: async () => {
+          for (const round of [1, 2]) {
+            await server.sql(`INSERT INTO ev.t VALUES (${round}, 'a', 'one', X'00ff'), (${round + 10}, 'b', NULL, NULL);
+              UPDATE ev.t SET v = 'two' WHERE id = ${round};
+              UPDATE ev.t SET part = 'z' WHERE id = ${round + 10};
+              DELETE FROM ev.t WHERE id = ${round}`);
+          }
+        },
       });
       // zongji has two row readers: insert/delete events share one, updates have the other.
       assert.ok(rows.slice(0, 3).every((event) => !(event instanceof PackedRowChange)), 'the first insert and update events are read by zongji');

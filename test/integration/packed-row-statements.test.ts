@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import type { ChangeEvent } from '../../src/core/change-event.js';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { introspectDatabase } from '../../src/mysql/schema-introspector.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import { rowChangeStatements } from '../../src/sink/row-change-statements.js';
 import { targetTable, type TargetTable } from '../../src/sink/target-table.js';
-import { readBinlogHead } from '../../src/source/binlog-head.js';
-import { BinlogSource } from '../../src/source/binlog-source.js';
 import { PackedRowChange } from '../../src/source/packed-row-change.js';
-import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
+import { changesFromBinlog } from '../env/binlog-changes.js';
 
 /*
  * Changes from the binlog keep their full images packed, and the applier's statements read keys and
@@ -58,11 +53,6 @@ describe('statements from packed row images', () => {
   it('are the text the same changes give as plain images', async () => {
     const pool = mysql.createPool({ uri: server.url('src'), connectionLimit: 2 });
     try {
-      const from = await readBinlogHead(pool);
-      const schemas = await SourceSchemaCache.load(pool, 'src');
-      const source = new BinlogSource({
-        url: parseDatabaseUrl(server.url('src'), 'source'), database: 'src', selects: () => true, schemas, logger: createLogger({ level: 'silent' }), serverId: 4244,
-      });
       // Two rounds: the first insert, update and delete events are read by zongji, the rest stay packed.
       const statements: string[] = [];
       for (const round of [0, 1]) {
@@ -78,21 +68,7 @@ describe('statements from packed row images', () => {
           `DELETE FROM src.t WHERE k = ${k(12)}`,
         );
       }
-      await server.sql(statements.join(';\n'));
-      const changes: ChangeEvent[] = [];
-      await new Promise<void>((resolve, reject) => {
-        const subscription = source.changes(from).subscribe({
-          next: (event) => {
-            if (event.kind === 'commit') return;
-            changes.push(event);
-            if (changes.length === 2 * 13) {
-              subscription.unsubscribe();
-              resolve();
-            }
-          },
-          error: reject,
-        });
-      });
+      const changes = await changesFromBinlog(server, pool, 'src', { serverId: 4244, count: 2 * 13, write: () => server.sql(statements.join(';\n')) });
       const packed = changes.filter((event): event is PackedRowChange => event instanceof PackedRowChange);
       assert.ok(packed.length >= 13, `the second round stays packed (${packed.length} packed changes)`);
       assert.deepEqual(new Set(packed.map((event) => event.kind)), new Set(['insert', 'update', 'delete']));
