@@ -88,7 +88,7 @@ export class PackedRow {
   }
 
   /**
-   * The values of the target's key columns, as keyOfImage() finds them in image() (by exact name,
+   * The values of the target's key columns as the statements find them in image() (by exact name,
    * else case-insensitively; null when absent), without reading the other columns.
    */
   key(target: RowTarget): RowValue[] {
@@ -387,7 +387,7 @@ function makeRowWriter(compiled: CompiledRow, target: RowTarget): RowWriter {
   const { names, widths, kinds, literals } = compiled.columns as NonNullable<CompiledRow['columns']>;
   const read = compiled.read as ReadColumn[];
   const lower = names.map((name) => name.toLowerCase());
-  // As keyOfImage finds a key column in an image: its exact name, else the first case-insensitive match.
+  // As the statements find a key column in an image (row-change-statements.ts, valueIn): its exact name, else the first case-insensitive match.
   const keyAt = target.keyColumns.map((k) => {
     const exact = names.indexOf(k.name);
     return exact >= 0 ? exact : lower.indexOf(k.name.toLowerCase());

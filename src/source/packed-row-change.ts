@@ -23,7 +23,7 @@ export class PackedRowChange implements ChangeEvent {
     readonly origin: number,
     readonly commitTime: number,
     readonly bytes: number,
-    /** The before image, packed (statements read its key only). */
+    /** The before image, packed (statements read only its key from it, unless an FK cascade needs the whole image). */
     readonly packedBefore: PackedRow | undefined,
     /** The after image, packed (statements read its key and its VALUES tuple from it). */
     readonly packedAfter: PackedRow | undefined,
