@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { ChangeEvent } from '../../src/core/change-event.js';
-import type { Boundary } from '../../src/core/position.js';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
-import { BinlogSource, type BinlogSourceOptions } from '../../src/source/binlog-source.js';
-import { readBinlogHead } from '../../src/source/binlog-head.js';
 import { PackedRowChange } from '../../src/source/packed-row-change.js';
-import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
-import { changesFromBinlog } from '../env/binlog-changes.js';
+import { binlogSourceAtHead, changesFromBinlog } from '../env/binlog-changes.js';
 
 /**
  * The ChangeEvent contract as BinlogSource emits it: kinds, images, key (from the before image for
@@ -25,16 +19,6 @@ describe('BinlogSource change events', () => {
     await server.sql('CREATE DATABASE ev; CREATE TABLE ev.t (id INT NOT NULL, part CHAR(2) NOT NULL, v VARCHAR(20), b VARBINARY(4), PRIMARY KEY (id, part))');
   });
   after(async () => server?.stop());
-
-  /** A BinlogSource of database ev from the binlog's current end. */
-  async function binlogSource(pool: mysql.Pool, options: Pick<BinlogSourceOptions, 'serverId' | 'reconnectMs' | 'chooseServerId'>): Promise<{ from: Boundary; source: BinlogSource }> {
-    const from = await readBinlogHead(pool);
-    const schemas = await SourceSchemaCache.load(pool, 'ev');
-    const source = new BinlogSource({
-      url: parseDatabaseUrl(server.url('ev'), 'source'), database: 'ev', selects: () => true, schemas, logger: createLogger({ level: 'silent' }), ...options,
-    });
-    return { from, source };
-  }
 
   it('carries images, key and newKey alike on both decoding paths', async () => {
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
@@ -91,7 +75,7 @@ describe('BinlogSource change events', () => {
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
     let asked = 0;
     try {
-      const { from, source } = await binlogSource(pool, {
+      const { from, source } = await binlogSourceAtHead(server, pool, 'ev', {
         serverId: 4243, reconnectMs: { first: 100, max: 100 },
         chooseServerId: () => {
           asked++;
