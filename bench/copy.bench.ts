@@ -16,11 +16,11 @@ type Peer = 'mysqldump | mysql' | 'mydumper + myloader (binlog off)' | 'mydumper
  * does; myloader turns it off unless given --enable-binlog, so it runs both ways and the pairing
  * with equal work is the --enable-binlog one. The last line is no tool at all: the target copying
  * scsc's copy into a new table itself (two INSERT ... SELECT at once, binlog on), the floor any
- * client-side copy stands on. SCSC_BENCH_RUNS (default 1) repeats them, interleaved, and reports
+ * client-side copy stands on. SCSC_BENCH_RUNS (default 3) repeats them, interleaved, and reports
  * the medians.
  */
 export async function copyBench(source: MariaDbServer, target: MariaDbServer, database: string, rows: number): Promise<BenchResult[]> {
-  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 1));
+  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 3));
   const auth = (s: MariaDbServer): string[] => ['-h', s.host, '-P', String(s.port), '-u', 'root'];
   const dump = findBinary('mariadb-dump') ?? findBinary('mysqldump');
   const client = findBinary('mariadb') ?? findBinary('mysql');

@@ -6,10 +6,10 @@ import { runScsc } from './run-scsc.js';
 /**
  * Verification of identical tables: scsc reconcile against the physical floor, an in-server
  * BIT_XOR(CRC32(...)) scan of the same table on both servers at once (no chunking, no transfer).
- * SCSC_BENCH_RUNS (default 1) repeats both, interleaved, and reports the medians.
+ * SCSC_BENCH_RUNS (default 3) repeats both, interleaved, and reports the medians.
  */
 export async function reconcileBench(source: MariaDbServer, target: MariaDbServer, database: string, rows: number): Promise<BenchResult> {
-  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 1));
+  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 3));
   const scan = async (server: MariaDbServer): Promise<void> => {
     const connection = await mysql.createConnection({ host: server.host, port: server.port, user: 'root', database });
     try {

@@ -7,10 +7,10 @@ import { runScsc, timed } from './run-scsc.js';
 /**
  * Repair of ~1% drift (changed, deleted, extra rows) in a copy of the source table: scsc sync against
  * pt-table-sync --execute, each starting from the same drifted target, each checked afterwards.
- * SCSC_BENCH_RUNS (default 1) repeats the pair, interleaved, and reports the medians.
+ * SCSC_BENCH_RUNS (default 3) repeats the pair, interleaved, and reports the medians.
  */
 export async function syncBench(source: MariaDbServer, target: MariaDbServer, database: string, rows: number): Promise<BenchResult> {
-  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 1));
+  const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 3));
   const ptTableSync = findBinary('pt-table-sync');
   const dsn = (s: MariaDbServer): string => `h=${s.host},P=${s.port},u=root`;
   const scscMs: number[] = [];
