@@ -25,7 +25,7 @@ import type { ChangeEvent } from '../src/core/change-event.js';
 import { describePosition, positionKey, type Boundary } from '../src/core/position.js';
 import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
-import { rowIdentityKey } from '../src/core/table-schema.js';
+import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
 import { readServerInfo, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import type { Logger } from '../src/observability/logger.js';
@@ -102,21 +102,8 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const chosen = tableFilter(config.include, config.exclude);
     const keyless = new Set(schemas.all().filter((t) => chosen.matches(t.name) && rowIdentityKey(t) === undefined).map((t) => t.name));
     for (const name of keyless) logger.warn({ table: name }, 'not replicated: the table has no primary key or NOT NULL unique key');
-    // zongji decodes rows into plain objects, where a property named __proto__ is lost: such a
-    // column's values would silently not reach the target.
-    const protoNamed = new Set<string>();
-    const findProtoNamed = (midStream: boolean): void => {
-      for (const table of schemas.all()) {
-        if (protoNamed.has(table.name) || !chosen.matches(table.name) || !table.columns.some((c) => c.name === '__proto__')) continue;
-        protoNamed.add(table.name);
-        logger.warn({ table: table.name }, midStream
-          ? 'no longer replicated: DDL gave the table a column named __proto__, which cannot be read from the binlog; rename it, then bring the table up to date with scsc sync'
-          : 'not replicated: a column named __proto__ cannot be read from the binlog; rename it, or keep the table equal with scsc sync');
-      }
-    };
-    findProtoNamed(false);
-    // Changes of a table that gained such a column may be queued already: they are left out when applied.
-    const writable = (events: ChangeEvent[]): ChangeEvent[] => (protoNamed.size === 0 ? events : events.filter((event) => !protoNamed.has(event.table)));
+    const protoNamed = new Set(schemas.all().filter((t) => chosen.matches(t.name) && hasProtoColumn(t)).map((t) => t.name));
+    for (const name of protoNamed) logger.warn({ table: name }, 'not replicated: a column named __proto__ cannot be read from the binlog; rename it, or keep the table equal with scsc sync');
     const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table) && !protoNamed.has(table);
 
     let loaded = await checkpoints.load();
@@ -197,11 +184,15 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
         logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
         await applier.applyDdl(first, watermark.current());
         await schemas.refresh();
-        findProtoNamed(true);
+        // Checkpointed with the DDL: a restart leaves such a table out (the warning above) and goes on with the others.
+        const unreadable = (first.ddlTables ?? []).map(([, table]) => table).filter((table) => selects(table) && hasProtoColumn(schemas.get(table)));
+        if (unreadable.length > 0) {
+          throw new ScscError('COLUMN_UNREADABLE', `DDL gave ${unreadable.join(', ')} a column named __proto__, which cannot be read from the binlog: stopped after applying that DDL (${describePosition(first.position)})`);
+        }
       } else {
-        const ready = prepared ?? applier.prepareBatch(batch.lane, writable(batch.events));
+        const ready = prepared ?? applier.prepareBatch(batch.lane, batch.events);
         const rows = await applier.executeBatch(ready, watermark.current());
-        stats.appliedBatch(batch.lane, rows, writable(batch.events));
+        stats.appliedBatch(batch.lane, rows, batch.events);
         options.metrics?.batchApplied(batch.lane, rows, Date.now() - ready.commitTime);
       }
       watermark.applied(batch.events);
@@ -256,7 +247,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
           maxRows: Math.max(config.batchSize, 1),
           maxBytes: 8 << 20,
           ...(config.consistency === 'transaction' ? { endsBatch: (event: ChangeEvent) => event.kind === 'commit', maxTransactionBytes: config.maxTransactionMib * 2 ** 20 } : {}),
-          prepare: (batch) => applier.prepareBatch(batch.lane, writable(batch.events)),
+          prepare: (batch) => applier.prepareBatch(batch.lane, batch.events),
           apply,
           highWaterBytes: QUEUE_HIGH_BYTES,
           lowWaterBytes: QUEUE_LOW_BYTES,
@@ -355,4 +346,9 @@ function untilAborted<T>(source: Observable<T>, stop: AbortSignal): Observable<T
       subscription.unsubscribe();
     };
   });
+}
+
+/** zongji decodes rows into plain objects, where a property named __proto__ is lost: such a column's values would silently not reach the target. */
+function hasProtoColumn(table: TableSchema | undefined): boolean {
+  return table?.columns.some((column) => column.name === '__proto__') === true;
 }

@@ -100,6 +100,11 @@ export const ERROR_CODES = {
     cause: 'A source transaction is held in memory until its commit arrives (every transaction with --consistency transaction; prepared XA transactions in any mode, until their XA COMMIT); this one holds more row changes than --max-transaction-mib allows (left alone it would exhaust memory, and again after every restart).',
     fix: 'Raise --max-transaction-mib if the machine has the memory (changes held in memory take several times their row bytes); for an ordinary transaction, --consistency table streams transactions of any size.',
   },
+  COLUMN_UNREADABLE: {
+    exit: 4,
+    cause: 'DDL in the stream gave a replicated table a column named __proto__, whose values the binlog decoder cannot read (its rows are plain JavaScript objects); scsc stopped right after applying that DDL, with every earlier change applied.',
+    fix: 'Restart: the table is then left out of replication with a warning while the other tables go on. To replicate it, rename the column on both servers, restart, and bring the table up to date with scsc sync.',
+  },
   APPLY_FAILED: {
     exit: 4,
     cause: 'The target refused a batch for a reason that retrying does not cure (a missing column or table, a type or constraint the row does not fit, a missing privilege).',
