@@ -167,3 +167,15 @@ export async function differingTables(source: MariaDbServer, copy: MariaDbServer
 export function checked(differing: string[]): string {
   return differing.length === 0 ? 'checksums equal' : `DIFFERS in ${differing.join(', ')}`;
 }
+
+/**
+ * Copies the tables into `<database>_base`, to reset them to later with restoreBase. Outside the
+ * binlog: a replica's own writes must not reach its binlog's GTIDs.
+ */
+export async function saveBase(server: MariaDbServer, database: string, tables: readonly string[]): Promise<void> {
+  await server.sql(`SET sql_log_bin = 0; CREATE DATABASE ${database}_base; ${tables.map((t) => `CREATE TABLE ${database}_base.${t} LIKE ${database}.${t}; INSERT INTO ${database}_base.${t} SELECT * FROM ${database}.${t}`).join('; ')}`);
+}
+
+export async function restoreBase(server: MariaDbServer, database: string, tables: readonly string[]): Promise<void> {
+  await server.sql(`SET sql_log_bin = 0; ${tables.map((t) => `TRUNCATE ${database}.${t}; INSERT INTO ${database}.${t} SELECT * FROM ${database}_base.${t}`).join('; ')}`);
+}

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startMariaDbServer } from '../src/sandbox/mariadb-server.js';
 import { median } from './bench-result.js';
-import { CDC_TABLES, createCdcSchema, differingTables, waitForMarkers, writeBacklog } from './cdc-workload.js';
+import { CDC_TABLES, createCdcSchema, differingTables, restoreBase, saveBase, waitForMarkers, writeBacklog } from './cdc-workload.js';
 import { cpuSeconds, serverPid } from './replica-workload.js';
 
 const builds = process.argv.slice(2);
@@ -67,14 +67,14 @@ try {
     await delay(2500);
     await warm.stop();
   }
-  await target.sql(`CREATE DATABASE ab_base; ${TABLES.map((t) => `CREATE TABLE ab_base.${t} LIKE ${DATABASE}.${t}; INSERT INTO ab_base.${t} SELECT * FROM ${DATABASE}.${t}`).join('; ')}`);
+  await saveBase(target, DATABASE, TABLES);
   const backlog = await writeBacklog(source, DATABASE, changes, prefill);
   console.log(`backlog: ${backlog.changes.toLocaleString('en')} row changes in ${backlog.transactions.toLocaleString('en')} transactions`);
 
   const walls = new Map<string, number[]>(builds.map((b) => [b, []]));
   for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
-      await target.sql(TABLES.map((t) => `TRUNCATE ${DATABASE}.${t}; INSERT INTO ${DATABASE}.${t} SELECT * FROM ab_base.${t}`).join('; '));
+      await restoreBase(target, DATABASE, TABLES);
       const status = process.env.SCSC_AB_STATUS === '1' ? await targetStatus() : undefined;
       const targetCpu = cpuSeconds(serverPid(target));
       const started = performance.now();

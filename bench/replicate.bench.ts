@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MariaDbServer } from '../src/sandbox/mariadb-server.js';
 import { median, type BenchResult } from './bench-result.js';
-import { CDC_TABLES, checked, createCdcSchema, differingTables, waitForMarkers, writeBacklog } from './cdc-workload.js';
+import { CDC_TABLES, checked, createCdcSchema, differingTables, restoreBase, saveBase, waitForMarkers, writeBacklog } from './cdc-workload.js';
 import { cpuSeconds, replicaError, serverPid, sourceGtid, startReplica, startReplicate, waitForReplica } from './replica-workload.js';
 
 const DATABASE = 'cdc';
@@ -55,8 +55,8 @@ export async function replicateBench(source: MariaDbServer, target: MariaDbServe
       await replica.sql('STOP SLAVE');
     }
     // Each copy as it stands at the start point, kept to reset it to before each round.
-    await saveBase(target, SCSC_TABLES);
-    for (const replica of replicas) await saveBase(replica, CDC_TABLES);
+    await saveBase(target, DATABASE, SCSC_TABLES);
+    for (const replica of replicas) await saveBase(replica, DATABASE, CDC_TABLES);
 
     const backlog = await writeBacklog(source, DATABASE, changes, prefill);
     console.error(`replicate: backlog of ${backlog.changes.toLocaleString('en')} row changes in ${backlog.transactions.toLocaleString('en')} transactions written in ${backlog.seconds.toFixed(1)} s; ${rounds} rounds`);
@@ -106,19 +106,10 @@ export async function replicateBench(source: MariaDbServer, target: MariaDbServe
   }
 }
 
-/** Copies the tables into `<db>_base` (outside the binlog: a replica's own changes must not reach its own binlog's GTIDs). */
-async function saveBase(server: MariaDbServer, tables: readonly string[]): Promise<void> {
-  await server.sql(`SET sql_log_bin = 0; CREATE DATABASE ${DATABASE}_base; ${tables.map((t) => `CREATE TABLE ${DATABASE}_base.${t} LIKE ${DATABASE}.${t}; INSERT INTO ${DATABASE}_base.${t} SELECT * FROM ${DATABASE}.${t}`).join('; ')}`);
-}
-
-async function restoreBase(server: MariaDbServer, tables: readonly string[]): Promise<void> {
-  await server.sql(`SET sql_log_bin = 0; ${tables.map((t) => `TRUNCATE ${DATABASE}.${t}; INSERT INTO ${DATABASE}.${t} SELECT * FROM ${DATABASE}_base.${t}`).join('; ')}`);
-}
-
 /** The replica reset to the start point (its tables, its GTID position, no relay log), then timed from START SLAVE. */
 async function replayByReplica(source: MariaDbServer, replica: MariaDbServer, start: string): Promise<Run> {
   await replica.sql('STOP SLAVE; RESET SLAVE');
-  await restoreBase(replica, CDC_TABLES);
+  await restoreBase(replica, DATABASE, CDC_TABLES);
   await replica.sql(`SET GLOBAL gtid_slave_pos = '${start}'; CHANGE MASTER TO MASTER_USE_GTID = slave_pos`);
   const started = performance.now();
   const cpuBefore = cpuSeconds(serverPid(replica));
@@ -132,7 +123,7 @@ async function replayByReplica(source: MariaDbServer, replica: MariaDbServer, st
 
 /** The target reset to the start point (its tables and scsc's checkpoints), then `scsc replicate` timed from its start. */
 async function replayByScsc(source: MariaDbServer, target: MariaDbServer): Promise<Run> {
-  await restoreBase(target, SCSC_TABLES);
+  await restoreBase(target, DATABASE, SCSC_TABLES);
   const targetCpuBefore = cpuSeconds(serverPid(target));
   const scsc = startReplicate(source, target, DATABASE);
   let ms: number;
