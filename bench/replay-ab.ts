@@ -3,7 +3,8 @@
 // BIN is the path of a build's bin/scsc.js (e.g. a `git worktree` of another commit, built), with
 // `@flag,flag` appended for Node options (e.g. bin/scsc.js@--max-semi-space-size=32).
 // SCSC_AB_ROUNDS (5) runs of each, SCSC_AB_CHANGES (100000) row changes in the backlog;
-// SCSC_AB_STATUS=1 prints what each run asked of the target (its status counters).
+// SCSC_AB_STATUS=1 prints what each run asked of the target (its status counters);
+// SCSC_AB_TIMELINE=1 prints each run's CPU use, scsc and the target, per 100 ms (cores busy).
 //
 // On a noisy machine (the same run varies by 10-20%), old and new builds alternating on one data set
 // are what shows a change of a few percent; `npm run bench -- replicate` gives the ratio to a replica.
@@ -44,6 +45,18 @@ function replicate(build: string): { pid: number; streaming: Promise<void>; stop
   return { pid: child.pid ?? 0, streaming, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
+/** Cores each process kept busy in every `everyMs` until stop() (from /proc: 10 ms resolution). */
+function sampleCpu(pids: readonly number[], everyMs: number): { stop: () => number[][] } {
+  const samples: number[][] = [];
+  let last = pids.map(cpuSeconds);
+  const timer = setInterval(() => {
+    const now = pids.map(cpuSeconds);
+    samples.push(now.map((seconds, i) => (seconds - (last[i] ?? 0)) / (everyMs / 1000)));
+    last = now;
+  }, everyMs);
+  return { stop: () => { clearInterval(timer); return samples; } };
+}
+
 /** The target's counters of what its clients asked (read before and after a run). */
 async function targetStatus(): Promise<Map<string, number>> {
   const names = ['Questions', 'Bytes_received', 'Com_insert', 'Com_delete', 'Com_update', 'Com_commit', 'Handler_write', 'Handler_update', 'Handler_delete'];
@@ -79,14 +92,17 @@ try {
       const targetCpu = cpuSeconds(serverPid(target));
       const started = performance.now();
       const run = replicate(build);
+      const timeline = process.env.SCSC_AB_TIMELINE === '1' ? sampleCpu([run.pid, serverPid(target)], 100) : undefined;
       await waitForMarkers(target, DATABASE, { timeoutMs: 20 * 60_000 });
       const ms = performance.now() - started;
+      const samples = timeline?.stop();
       const cpu = { scsc: cpuSeconds(run.pid), target: cpuSeconds(serverPid(target)) - targetCpu };
       await run.stop();
       const differing = await differingTables(source, target, DATABASE);
       if (differing.length > 0) throw new Error(`${build}: target differs from the source in ${differing.join(', ')}`);
       walls.get(build)?.push(ms);
       console.log(`${build}: ${(ms / 1000).toFixed(2)} s, CPU ${cpu.scsc.toFixed(2)} s scsc + ${cpu.target.toFixed(2)} s target; checksums equal`);
+      if (samples !== undefined) console.log(`  CPU per 100 ms, scsc/target: ${samples.map(([scsc, server]) => `${scsc?.toFixed(1)}/${server?.toFixed(1)}`).join(' ')}`);
       if (status !== undefined) {
         const now = await targetStatus();
         console.log(`  target: ${[...now].map(([name, value]) => `${name} ${(value - (status.get(name) ?? 0)).toLocaleString('en')}`).join(', ')}`);
