@@ -49,10 +49,14 @@ function replicate(build: string): { pid: number; streaming: Promise<void>; stop
 function sampleCpu(pids: readonly number[], everyMs: number): { stop: () => number[][] } {
   const samples: number[][] = [];
   let last = pids.map(cpuSeconds);
+  let lastAt = performance.now();
   const timer = setInterval(() => {
     const now = pids.map(cpuSeconds);
-    samples.push(now.map((seconds, i) => (seconds - (last[i] ?? 0)) / (everyMs / 1000)));
+    const at = performance.now();
+    // Over the time that really passed: a timer on a busy machine fires late.
+    samples.push(now.map((seconds, i) => (seconds - (last[i] ?? 0)) / ((at - lastAt) / 1000)));
     last = now;
+    lastAt = at;
   }, everyMs);
   return { stop: () => { clearInterval(timer); return samples; } };
 }
