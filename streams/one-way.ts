@@ -26,7 +26,7 @@ import { describePosition, positionKey, type Boundary } from '../src/core/positi
 import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
-import { readServerInfo, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
+import { readServerInfo, serverIdentity, serverIdentitySql, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { ReplicationMetrics } from '../src/observability/replication-metrics.js';
@@ -40,6 +40,7 @@ import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-ap
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
+import { sourceChangedError } from '../src/source/source-changed.js';
 import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
 
 export interface OneWayOptions {
@@ -72,7 +73,8 @@ const QUEUE_LOW_BYTES = 9 << 20;
 const RESUME_SAVE_MS = 2_000;
 
 export async function runOneWay(options: OneWayOptions): Promise<void> {
-  // A purged restart point with --resnapshot-on-purge ends a run (its timers, scheduled passes,
+  // A purged restart point with --resnapshot-on-purge, or another source server with
+  // --resnapshot-on-source-change, ends a run (its timers, scheduled passes,
   // pools and stream lock all released) and starts the next one from a new snapshot.
   while ((await runOnce(options)) === 'resnapshot');
 }
@@ -106,11 +108,20 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     for (const name of protoNamed) logger.warn({ table: name }, 'not replicated: a column named __proto__ cannot be read from the binlog; rename it, or keep the table equal with scsc sync');
     const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table) && !protoNamed.has(table);
 
+    const sourceServer = serverIdentity(sourceInfo);
     let loaded = await checkpoints.load();
+    if (loaded.resume !== undefined && loaded.sourceServer !== undefined && loaded.sourceServer !== sourceServer) {
+      const changed = sourceChangedError(config.source, `the restart point ${describePosition(loaded.resume)} was read from the server with ${loaded.sourceServer}, this one has ${sourceServer}`);
+      if (!config.resnapshotOnSourceChange) throw changed;
+      logger.warn({ err: changed.message }, 'the source is another server than the restart point belongs to; re-snapshotting (--resnapshot-on-source-change)');
+      await checkpoints.forget();
+      loaded = await checkpoints.load();
+    }
     if (loaded.resume === undefined) {
       await snapshot({ ...options, checkpoints, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
     }
+    if (loaded.sourceServer !== sourceServer) await checkpoints.recordSourceServer(sourceServer);
     const from = loaded.resume as Boundary;
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
@@ -139,6 +150,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     }
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20,
+      sourceServer: { identity: sourceServer, sql: serverIdentitySql(sourceInfo.flavour) },
       chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });
     const watermark = new Watermark(from);
@@ -260,8 +272,12 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
         })).subscribe({ error: reject, complete: resolve });
       });
     } catch (error) {
-      if (!(isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge)) throw error;
-      logger.warn({ err: error.message }, 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)');
+      const purged = isScscError(error) && error.code === 'CHECKPOINT_PURGED' && config.resnapshotOnPurge;
+      const moved = isScscError(error) && error.code === 'SOURCE_CHANGED' && config.resnapshotOnSourceChange;
+      if (!purged && !moved) throw error;
+      logger.warn({ err: error.message }, purged
+        ? 'the restart point was purged from the source binlog; re-snapshotting (--resnapshot-on-purge)'
+        : 'the source is another server than the restart point belongs to; re-snapshotting (--resnapshot-on-source-change)');
       clearInterval(timer);
       await saving; // a restart point being saved must not land after the checkpoints are forgotten
       await checkpoints.forget();

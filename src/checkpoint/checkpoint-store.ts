@@ -23,6 +23,8 @@ export interface StreamCheckpoints {
   lanes: Map<string, LaneCheckpoint>;
   /** Where reading restarts: the latest restart point any row recorded; undefined before the first snapshot finished. */
   resume: Boundary | undefined;
+  /** serverIdentity() of the source the restart point belongs to (undefined: not recorded yet). */
+  sourceServer: string | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface StreamCheckpoints {
 export class CheckpointStore {
   readonly table: string;
 
-  constructor(private readonly pool: Pool, database: string, readonly stream: string) {
+  constructor(private readonly pool: Pool, private readonly database: string, readonly stream: string) {
     this.table = qualifiedTable(database, CHECKPOINT_TABLE);
   }
 
@@ -52,31 +54,38 @@ export class CheckpointStore {
       source_commit_time DATETIME(3) NULL,
       applied_at DATETIME(3) NOT NULL,
       rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0,
+      source_server VARCHAR(100) NULL,
       PRIMARY KEY (stream, lane)
     ) ENGINE=InnoDB COMMENT='scsc replication checkpoints: do not edit while scsc runs'`);
+    // Tables made by earlier versions lack the column; added at the end, the change is instant.
+    const [present] = await this.pool.query<RowDataPacket[]>(
+      `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = 'source_server'`, [this.database, CHECKPOINT_TABLE]);
+    if (present.length === 0) await this.pool.query(`ALTER TABLE ${this.table} ADD COLUMN source_server VARCHAR(100) NULL`);
   }
 
   async load(): Promise<StreamCheckpoints> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT lane, applied_key, file, file_offset, change_index, gtid, resume_file, resume_offset, resume_key, resume_gtid,
-        CAST(source_commit_time AS CHAR) AS source_commit_time, CAST(applied_at AS CHAR) AS applied_at, rows_applied FROM ${this.table} WHERE stream = ?`, [this.stream]);
+      // All columns: `scsc status` also reads tables of earlier versions, which lack source_server.
+      `SELECT *, CAST(source_commit_time AS CHAR) AS source_commit_text, CAST(applied_at AS CHAR) AS applied_at_text FROM ${this.table} WHERE stream = ?`, [this.stream]);
     const lanes = new Map<string, LaneCheckpoint>();
     let resume: { key: string; boundary: Boundary } | undefined;
+    let sourceServer: string | undefined;
     for (const row of rows) {
+      if (row.lane === STREAM_LANE && row.source_server !== null && row.source_server !== undefined) sourceServer = String(row.source_server);
       const boundary: Boundary = { file: String(row.resume_file), offset: Number(row.resume_offset), ...(row.resume_gtid === null ? {} : { gtid: String(row.resume_gtid) }) };
       const checkpoint: LaneCheckpoint = {
         lane: String(row.lane),
         applied: String(row.applied_key),
         position: row.file === null ? undefined : { file: String(row.file), offset: Number(row.file_offset), index: Number(row.change_index), ...(row.gtid === null ? {} : { gtid: String(row.gtid) }) },
         resume: boundary,
-        sourceCommitTime: row.source_commit_time === null ? undefined : utc(row.source_commit_time),
-        appliedAt: utc(row.applied_at) ?? new Date(0),
+        sourceCommitTime: row.source_commit_text === null ? undefined : utc(row.source_commit_text),
+        appliedAt: utc(row.applied_at_text) ?? new Date(0),
         rowsApplied: Number(row.rows_applied),
       };
       lanes.set(checkpoint.lane, checkpoint);
       if (resume === undefined || String(row.resume_key) > resume.key) resume = { key: String(row.resume_key), boundary };
     }
-    return { lanes, resume: lanes.has(STREAM_LANE) ? resume?.boundary : undefined };
+    return { lanes, resume: lanes.has(STREAM_LANE) ? resume?.boundary : undefined, sourceServer };
   }
 
   /** The statement that records a lane's progress; run it inside the transaction that applied the rows. */
@@ -101,6 +110,11 @@ export class CheckpointStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))
       ON DUPLICATE KEY UPDATE resume_file = VALUES(resume_file), resume_offset = VALUES(resume_offset), resume_key = VALUES(resume_key),
         resume_gtid = VALUES(resume_gtid), applied_at = VALUES(applied_at)`, values);
+  }
+
+  /** Records which source server the stream's positions belong to (on the stream row, which the snapshot wrote). */
+  async recordSourceServer(identity: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.table} SET source_server = ? WHERE stream = ? AND lane = ?`, [identity, this.stream, STREAM_LANE]);
   }
 
   async forget(): Promise<void> {

@@ -77,6 +77,7 @@ export const configInputSchema = z
     conflict: text,
     metricsPort: integer(0, 65_535),
     resnapshotOnPurge: boolean,
+    resnapshotOnSourceChange: boolean,
   })
   .partial()
   .strict();
@@ -114,6 +115,7 @@ export const resolvedConfigSchema = z.object({
   conflict: input.conflict.unwrap().default('a-wins'),
   metricsPort: input.metricsPort,
   resnapshotOnPurge: input.resnapshotOnPurge.unwrap().default(false),
+  resnapshotOnSourceChange: input.resnapshotOnSourceChange.unwrap().default(false),
 });
 
 export type ConfigValues = z.output<typeof resolvedConfigSchema>;
@@ -145,6 +147,7 @@ export const ACCEPTED_VALUES: Record<ConfigField, string> = {
   conflict: 'a conflict policy such as a-wins or b-wins',
   metricsPort: 'a port number from 0 to 65535 (0 picks a free port)',
   resnapshotOnPurge: 'true or false',
+  resnapshotOnSourceChange: 'true or false',
 };
 
 export const CONFIG_FIELDS = Object.keys(ACCEPTED_VALUES) as ConfigField[];

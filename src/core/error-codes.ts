@@ -85,6 +85,11 @@ export const ERROR_CODES = {
     cause: 'The position scsc must resume from is in a binlog file the source has already purged: changes in between are lost to the binlog.',
     fix: 'Re-run with --resnapshot-on-purge (the target is re-compared and repaired by the hash-diff engine, then streaming resumes), and keep binlogs longer (binlog_expire_logs_seconds).',
   },
+  SOURCE_CHANGED: {
+    exit: 4,
+    cause: 'The server --source reaches is not the one this stream was read from (it has another server_id, or server_uuid on MySQL): after a failover behind the same address, binlog file names and offsets name other changes, so reading on from the restart point would skip or repeat changes.',
+    fix: 'Re-run with --resnapshot-on-source-change (the target is re-compared with the new source and repaired by the hash-diff engine, then streaming goes on from the new source), or point --source back at the original server.',
+  },
   DDL_STOPPED: {
     exit: 4,
     cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',

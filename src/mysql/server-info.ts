@@ -47,3 +47,20 @@ export function versionAtLeast(info: Pick<ServerInfo, 'major' | 'minor' | 'patch
   if (info.minor !== minor) return info.minor > minor;
   return info.patch >= patch;
 }
+
+/**
+ * Which server a binlog position belongs to: MySQL's server_uuid (generated per data directory),
+ * else the server_id (unique within a replication topology). A failover behind the same host name
+ * changes it; file names and offsets from another server's binlog name other changes.
+ */
+export function serverIdentity(info: Pick<ServerInfo, 'flavour' | 'serverId' | 'variables'>): string {
+  const uuid = info.variables.server_uuid;
+  return info.flavour === 'mysql' && uuid !== undefined && uuid !== '' ? `server_uuid=${uuid}` : `server_id=${info.serverId}`;
+}
+
+/** A query whose one column, `identity`, is serverIdentity() of the server that answers it. */
+export function serverIdentitySql(flavour: Flavour): string {
+  return flavour === 'mysql'
+    ? "SELECT IF(@@server_uuid IS NULL OR @@server_uuid = '', CONCAT('server_id=', @@server_id), CONCAT('server_uuid=', @@server_uuid)) AS identity"
+    : "SELECT CONCAT('server_id=', @@server_id) AS identity";
+}

@@ -26,6 +26,8 @@ export interface MariaDbServerOptions {
   extraArgs?: string[];
   startTimeoutMs?: number;
   keepDataDir?: boolean;
+  /** A port to listen on instead of a free one (e.g. one a stopped server had, to stand in for it). */
+  port?: number;
 }
 
 export interface MariaDbServer {
@@ -60,7 +62,7 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
       return await startOnce(options);
     } catch (error) {
       // Another process can take the free port between our probe and mariadbd's bind: try a new one.
-      if (attempt < 3 && error instanceof ScscError && error.details.portTaken === true) continue;
+      if (attempt < 3 && options.port === undefined && error instanceof ScscError && error.details.portTaken === true) continue;
       throw error;
     }
   }
@@ -92,7 +94,7 @@ async function startOnce(options: MariaDbServerOptions): Promise<MariaDbServer> 
     });
   }
 
-  const port = await findFreePort();
+  const port = options.port ?? await findFreePort();
   const args = [
     '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--socket=${join(baseDir, 'mysqld.sock')}`, `--pid-file=${join(baseDir, 'mysqld.pid')}`,

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
 import { adoptRowsEvent, prepareRowReader, readByScsc, type RowReaderTableEntry } from './binlog-row-reader.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
+import { sourceChangedError } from './source-changed.js';
 
 export interface BinlogSourceOptions {
   url: DatabaseUrl;
@@ -24,6 +25,12 @@ export interface BinlogSourceOptions {
   logger: Logger;
   /** Row changes (estimated bytes) that prepared, undecided XA transactions may hold in memory; past it reading fails with TRANSACTION_TOO_LARGE. */
   maxHeldXaBytes?: number;
+  /**
+   * The source server the stream's positions belong to (serverIdentity()) and the query that asks a
+   * server for its own: every binlog connection asks before reading, and stops with SOURCE_CHANGED
+   * when another server answers (a failover behind the same host name).
+   */
+  sourceServer?: { identity: string; sql: string };
   /** Reconnect backoff after a dropped connection: first wait, then doubled up to the max. */
   reconnectMs?: { first: number; max: number };
 }
@@ -155,10 +162,19 @@ export class BinlogSource {
     });
     zongji.on('error', onError);
     this.answerColumnLookups(zongji);
+    const expected = this.options.sourceServer;
     zongji.on('ready', () => {
-      // Queued ahead of the dump command on the same connection.
+      // Queued ahead of the dump command on the same connection: answered before any event arrives.
       zongji.connection?.query(`SET SESSION net_write_timeout = ${PAUSED_READER_TIMEOUT_S}`);
       zongji.connection?.query(`SET @master_heartbeat_period = ${HEARTBEAT_S * 1_000_000_000}`);
+      if (expected !== undefined) {
+        zongji.connection?.query(expected.sql, (error: unknown, rows: unknown) => {
+          const identity = (rows as Array<{ identity?: string }> | undefined)?.[0]?.identity;
+          // A failed query is a lost connection, which the error handler reconnects.
+          if (error !== null || identity === undefined || identity === expected.identity) return;
+          onError(sourceChangedError(this.options.url, `the stream was read from the server with ${expected.identity}, this one has ${identity}`));
+        });
+      }
     });
     zongji.on('binlog', (event: AnyBinlogEvent) => {
       // zongji resumes its socket itself after a metadata lookup: hold it again.

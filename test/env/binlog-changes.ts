@@ -9,7 +9,7 @@ import { BinlogSource, type BinlogSourceOptions } from '../../src/source/binlog-
 import { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
 
 /** A BinlogSource of every table of `database`, and the binlog's current end to start it from. `pool` reads the head and the schema. */
-export async function binlogSourceAtHead(server: MariaDbServer, pool: mysql.Pool, database: string, options: Pick<BinlogSourceOptions, 'serverId' | 'reconnectMs' | 'chooseServerId'>): Promise<{ from: Boundary; source: BinlogSource }> {
+export async function binlogSourceAtHead(server: MariaDbServer, pool: mysql.Pool, database: string, options: Pick<BinlogSourceOptions, 'serverId' | 'reconnectMs' | 'chooseServerId' | 'sourceServer'>): Promise<{ from: Boundary; source: BinlogSource }> {
   const from = await readBinlogHead(pool);
   const schemas = await SourceSchemaCache.load(pool, database);
   const source = new BinlogSource({

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import type { ChangeEvent } from '../../src/core/change-event.js';
+import { isScscError } from '../../src/core/scsc-error.js';
+import { serverIdentitySql } from '../../src/mysql/server-info.js';
+import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
+import type { BinlogSource } from '../../src/source/binlog-source.js';
+import type { Boundary } from '../../src/core/position.js';
+import { binlogSourceAtHead } from '../env/binlog-changes.js';
+import { mariaDbServersForTests } from '../env/mariadb.js';
+import { runCli, startCli } from '../env/run-cli.js';
+import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
+import { exactSnapshot } from '../env/type-fixture.js';
+
+/*
+ * A failover behind one address: the source's host:port (the stream's name) reaches another server,
+ * whose binlog file names and offsets name other changes. scsc must notice (another server_id
+ * answers) instead of reading on from its restart point.
+ */
+
+const servers = mariaDbServersForTests({ target: {} });
+const SCHEMA = 'CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
+
+/** The first change `source` emits from `from`, or the error it stops with. */
+function firstChange(source: BinlogSource, from: Boundary): Promise<ChangeEvent> {
+  return new Promise((resolve, reject) => {
+    const subscription = source.changes(from).subscribe({
+      next: (event) => {
+        if (event.kind === 'commit') return;
+        subscription.unsubscribe();
+        resolve(event);
+      },
+      error: reject,
+    });
+  });
+}
+
+describe('a source that turns out to be another server', { skip: servers.skip }, () => {
+  let primary: MariaDbServer | undefined;
+  let standIn: MariaDbServer | undefined;
+  const extra: MariaDbServer[] = [];
+  before(async () => {
+    if (servers.skip === undefined) primary = await startMariaDbServer({ name: 'primary' });
+  });
+  after(async () => {
+    await Promise.all([primary?.stop(), standIn?.stop(), ...extra.map((server) => server.stop())]);
+  });
+
+  it('BinlogSource stops with SOURCE_CHANGED when another server answers on its connection', async () => {
+    const server = primary as MariaDbServer;
+    await server.sql('CREATE DATABASE ev; CREATE TABLE ev.t (id INT PRIMARY KEY)');
+    const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
+    try {
+      const sql = serverIdentitySql('mariadb');
+      const same = await binlogSourceAtHead(server, pool, 'ev', { serverId: 4302, sourceServer: { identity: `server_id=${server.serverId}`, sql } });
+      const other = await binlogSourceAtHead(server, pool, 'ev', { serverId: 4303, sourceServer: { identity: 'server_id=77', sql } });
+      await server.sql('INSERT INTO ev.t VALUES (1)');
+      assert.deepEqual((await firstChange(same.source, same.from)).key, ['1'], 'the server the stream was read from is read on');
+      await assert.rejects(firstChange(other.source, other.from), (error: unknown) => {
+        assert.ok(isScscError(error) && error.code === 'SOURCE_CHANGED', String(error));
+        assert.match(error.message, new RegExp(`read from the server with server_id=77, this one has server_id=${server.serverId}`));
+        return true;
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('scsc replicate refuses to resume from a stand-in behind the same address, and with --resnapshot-on-source-change makes the target equal to it', async () => {
+    const target = servers.target;
+    const original = primary as MariaDbServer;
+    await original.sql(`${SCHEMA}; INSERT INTO app.items SELECT seq, CONCAT('original-', seq) FROM app.seq_1_to_300`);
+    // The checkpoint table as versions before source_server made it: the first start adds the column.
+    await target.sql(`${SCHEMA}; CREATE TABLE app._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
+      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
+      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
+      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
+      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB`);
+    const args = ['replicate', '--source', original.url('app'), '--target', target.url('app'), '--log-level', 'info'];
+
+    const first = startCli(args);
+    try {
+      await waitForOutput(first, 'streaming from the source binlog');
+      await original.sql("UPDATE app.items SET v = 'changed' WHERE id <= 100; DELETE FROM app.items WHERE id > 280");
+      await waitForTablesEqual({ server: original, database: 'app' }, { server: target, database: 'app' }, ['items'], first);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    assert.equal(await first.exited, 0, first.output().slice(-3000));
+    const recorded = await target.sql("SELECT source_server FROM app._scsc_checkpoint WHERE lane = '*'") as Array<{ source_server: string }>;
+    assert.deepEqual(recorded.map((row) => row.source_server), [`server_id=${original.serverId}`]);
+
+    // The failover: the original is gone and another server (another server_id, its own binlog with
+    // more history than the original's) answers on its port.
+    await original.stop();
+    standIn = await startMariaDbServer({ name: 'stand-in', port: original.port });
+    await standIn.sql(`${SCHEMA}; INSERT INTO app.items SELECT seq, CONCAT('stand-in-', seq) FROM app.seq_1_to_250`);
+    for (let round = 0; round < 20; round++) await standIn.sql(`UPDATE app.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
+    const before = await exactSnapshot(target, 'app', 'items');
+
+    const refused = await runCli(args);
+    assert.equal(refused.code, 4, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /SOURCE_CHANGED/);
+    assert.match(refused.stderr, new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${standIn.serverId}`));
+    assert.match(refused.stderr, /--resnapshot-on-source-change/);
+    assert.deepEqual(await exactSnapshot(target, 'app', 'items'), before, 'nothing was written to the target');
+
+    const resnapshot = startCli([...args, '--resnapshot-on-source-change']);
+    try {
+      await waitForOutput(resnapshot, 'streaming from the source binlog');
+      assert.match(resnapshot.output(), /re-snapshotting \(--resnapshot-on-source-change\)/);
+      await standIn.sql("INSERT INTO app.items VALUES (1000, 'after the failover'); DELETE FROM app.items WHERE id = 1");
+      await waitForTablesEqual({ server: standIn, database: 'app' }, { server: target, database: 'app' }, ['items'], resnapshot);
+    } finally {
+      resnapshot.child.kill('SIGTERM');
+    }
+    assert.equal(await resnapshot.exited, 0, resnapshot.output().slice(-3000));
+
+    // The stand-in is now the stream's source: a restart resumes from it without a word.
+    const again = startCli(args);
+    try {
+      await waitForOutput(again, 'streaming from the source binlog');
+      await standIn.sql("UPDATE app.items SET v = 'resumed' WHERE id = 2");
+      await waitForTablesEqual({ server: standIn, database: 'app' }, { server: target, database: 'app' }, ['items'], again);
+      assert.doesNotMatch(again.output(), /SOURCE_CHANGED|re-snapshotting/);
+    } finally {
+      again.child.kill('SIGTERM');
+    }
+    assert.equal(await again.exited, 0, again.output().slice(-3000));
+  });
+
+  it('a running scsc replicate whose source fails over to another server re-snapshots from it with --resnapshot-on-source-change', async () => {
+    const target = servers.target;
+    const schema = 'CREATE DATABASE live; CREATE TABLE live.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
+    const original = await startMariaDbServer({ name: 'live-primary' });
+    extra.push(original);
+    await original.sql(`${schema}; INSERT INTO live.items SELECT seq, CONCAT('original-', seq) FROM live.seq_1_to_200`);
+    await target.sql(schema);
+    const cli = startCli(['replicate', '--source', original.url('live'), '--target', target.url('live'), '--resnapshot-on-source-change', '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      await original.sql("UPDATE live.items SET v = 'streamed' WHERE id <= 50");
+      await waitForTablesEqual({ server: original, database: 'live' }, { server: target, database: 'live' }, ['items'], cli);
+
+      await original.stop();
+      const successor = await startMariaDbServer({ name: 'live-successor', port: original.port });
+      extra.push(successor);
+      await successor.sql(`${schema}; INSERT INTO live.items SELECT seq, CONCAT('successor-', seq) FROM live.seq_1_to_150`);
+      for (let round = 0; round < 20; round++) await successor.sql(`UPDATE live.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
+      await waitForOutput(cli, 're-snapshotting (--resnapshot-on-source-change)');
+      await waitForOutput(cli, /streaming from the source binlog[\s\S]*streaming from the source binlog/);
+      await successor.sql("INSERT INTO live.items VALUES (500, 'after the failover')");
+      await waitForTablesEqual({ server: successor, database: 'live' }, { server: target, database: 'live' }, ['items'], cli);
+      assert.match(cli.output(), new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
+});
