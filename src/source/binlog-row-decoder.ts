@@ -107,6 +107,7 @@ export interface ColumnRule {
   keepsBytes: boolean;
   time: boolean;
   year: boolean;
+  timestamp: boolean;
 }
 
 const EMPTY = new Map<string, ColumnRule>();
@@ -118,7 +119,7 @@ export function columnRules(table: TableSchema): Map<string, ColumnRule> {
   if (rules === undefined) {
     rules = new Map();
     for (const column of table.columns) {
-      const rule = { column, kind: columnClass(column), keepsBytes: keepsBytes(column), time: column.dataType === 'time', year: column.dataType === 'year' };
+      const rule = { column, kind: columnClass(column), keepsBytes: keepsBytes(column), time: column.dataType === 'time', year: column.dataType === 'year', timestamp: column.dataType === 'timestamp' };
       rules.set(column.name, rule);
       rules.set(column.name.toLowerCase(), rule);
     }
@@ -133,6 +134,7 @@ export function toRowValue(value: unknown, rule: ColumnRule | undefined, name: s
     if (rule === undefined) return value;
     if (rule.keepsBytes) return Buffer.from(value, 'latin1');
     if (rule.time && value.startsWith('-')) return negativeTime(value);
+    if (rule.timestamp && value < '1970' && !value.startsWith('0000')) return unsignedTimestamp(value);
     return value;
   }
   if (typeof value === 'number') return rule?.year === true && value === 1900 ? '0' : String(value);
@@ -155,6 +157,19 @@ export function negativeTime(text: string): string {
   const hours = packed >> 12;
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
   return `-${pad(hours, hours > 99 ? 3 : 2)}:${pad((packed >> 6) & 63)}:${pad(packed & 63)}${match[4] ?? ''}`;
+}
+
+/**
+ * zongji reads TIMESTAMP2's seconds as a signed 32-bit number; MariaDB 11.5+ stores TIMESTAMPs up to
+ * 2106 (unsigned), so one from 2038-01-19 03:14:08 on arrives 2^32 seconds early, before 1970, where no
+ * TIMESTAMP can be. Such a text is moved forward by 2^32 seconds (its fraction kept as shown).
+ */
+export function unsignedTimestamp(text: string): string {
+  const match = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?$/.exec(text);
+  if (match === null) return text;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 + 2 ** 32;
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')}${match[7] ?? ''}`;
 }
 
 export function keyOfImage(image: RowImage, keyColumns: readonly string[]): RowValue[] {

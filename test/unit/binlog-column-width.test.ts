@@ -98,7 +98,7 @@ describe('binlog column widths', () => {
     for (const layout of layouts()) {
       const column: ZongjiColumn = { name: 'c', charset: layout.charset === undefined ? 'utf8mb4' : layout.charset, type: layout.type, ...(layout.metadata === undefined ? {} : { metadata: layout.metadata }) };
       const schema: ZongjiColumnSchema = { COLUMN_NAME: 'c', COLUMN_TYPE: layout.columnType, ...layout.values };
-      const rule: ColumnRule = { column: schemaColumn(layout), kind: layout.kind, keepsBytes: false, time: layout.kind === 'temporal', year: layout.kind === 'year' };
+      const rule: ColumnRule = { column: schemaColumn(layout), kind: layout.kind, keepsBytes: false, time: layout.kind === 'temporal', year: layout.kind === 'year', timestamp: false };
       const read = columnReader(column, schema, rule);
       const width = columnWidth(column);
       assert.ok(read !== undefined, `${layout.label}: scsc reads it`);

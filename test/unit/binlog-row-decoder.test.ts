@@ -29,6 +29,17 @@ describe('binlog row decoding fixes', () => {
     assert.deepEqual(image, { id: '1', y: '0', f: '0.10000000149011612', l: Buffer.from([0x63, 0x61, 0x66, 0xe9]) });
   });
 
+  it('moves TIMESTAMPs zongji read as signed (MariaDB 11.5+, past 2038-01-19 03:14:07) forward by 2^32 seconds', () => {
+    const schema = table([column('ts', 'timestamp', 'timestamp(6)'), column('dt', 'datetime', 'datetime')]);
+    // What zongji shows for the stored seconds 2^31, 2^32 - 1 (with a fraction) and 2^31 + 86400.
+    assert.deepEqual(toRowImage({ ts: '1901-12-13 20:45:52', dt: '1901-12-13 20:45:52' }, schema), { ts: '2038-01-19 03:14:08', dt: '1901-12-13 20:45:52' });
+    assert.deepEqual(toRowImage({ ts: '1969-12-31 23:59:59.500000', dt: null }, schema), { ts: '2106-02-07 06:28:15.500000', dt: null });
+    assert.deepEqual(toRowImage({ ts: '1901-12-14 20:45:52', dt: null }, schema), { ts: '2038-01-20 03:14:08', dt: null });
+    for (const kept of ['0000-00-00 00:00:00', '0000-00-00 00:00:00.000000', '1970-01-01 00:00:01', '2038-01-19 03:14:07.999999']) {
+      assert.equal(toRowImage({ ts: kept, dt: null }, schema).ts, kept);
+    }
+  });
+
   it('patches zongji’s table entry: GEOMETRY read as bytes, charsets, declared types and ENUM lists from the server', () => {
     const entry = {
       columns: [{ name: 'g', charset: null, type: 255 }, { name: 'l', charset: 'utf8mb4', type: 15 }, { name: 'u', charset: 'binary', type: 254 }, { name: 'e', charset: 'latin1', type: 254 }],
