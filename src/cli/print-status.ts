@@ -19,6 +19,8 @@ export interface SourceBehind {
   files: number | undefined;
   /** Bytes from the restart point to the head, known when both are in the same file. */
   bytes: number | undefined;
+  /** serverIdentity() of the server --source reaches now. */
+  server: string;
 }
 
 export interface StreamStatus {
@@ -26,6 +28,8 @@ export interface StreamStatus {
   stream: string;
   /** Undefined while the initial snapshot has not finished. */
   restartPoint: Boundary | undefined;
+  /** serverIdentity() of the source the restart point belongs to (undefined: not recorded yet). */
+  sourceServer: string | undefined;
   lanes: LaneStatus[];
   source?: SourceBehind;
   /** The target connection of the `scsc replicate` running this stream now (it holds the stream lock). */
@@ -47,9 +51,10 @@ export function statusJson(status: TargetStatus): Record<string, unknown> {
     streams: status.streams.map((s) => ({
       stream: s.stream,
       restartPoint: s.restartPoint ?? null,
+      sourceServer: s.sourceServer ?? null,
       running: s.runningOn !== undefined,
       runningOn: s.runningOn ?? null,
-      ...(s.source === undefined ? {} : { source: { head: s.source.head, behind: { files: s.source.files ?? null, bytes: s.source.bytes ?? null } } }),
+      ...(s.source === undefined ? {} : { source: { head: s.source.head, server: s.source.server, behind: { files: s.source.files ?? null, bytes: s.source.bytes ?? null } } }),
       lanes: s.lanes.map((l) => ({
         lane: l.lane,
         lastApplied: l.lastApplied ?? null,
@@ -68,8 +73,9 @@ export function formatStatus(status: TargetStatus): string {
   const blocks = status.streams.map((stream) => {
     const out = [`stream ${stream.stream} -> ${status.target}`];
     out.push(`  replicator     ${stream.runningOn === undefined ? 'not running' : `running (target connection ${stream.runningOn})`}`);
-    out.push(`  restart point  ${stream.restartPoint === undefined ? 'none yet: the initial snapshot has not finished' : boundaryText(stream.restartPoint)}`);
-    if (stream.source !== undefined) out.push(`  source head    ${boundaryText(stream.source.head)}  (${behindText(stream.source)})`);
+    const readFrom = stream.sourceServer === undefined ? '' : `  on ${stream.sourceServer}`;
+    out.push(`  restart point  ${stream.restartPoint === undefined ? 'none yet: the initial snapshot has not finished' : `${boundaryText(stream.restartPoint)}${readFrom}`}`);
+    if (stream.source !== undefined) out.push(`  source head    ${boundaryText(stream.source.head)}  (${behindText(stream.source, stream.sourceServer)})`);
     out.push('');
     const header = ['lane', 'last applied', 'rows', 'source commit (UTC)', 'applied at (UTC)', 'lag', 'idle for'];
     const rows = stream.lanes.map((l) => [
@@ -98,7 +104,10 @@ function boundaryText(boundary: Boundary): string {
   return `${boundary.file}:${boundary.offset}${boundary.gtid === undefined ? '' : `  gtid ${boundary.gtid}`}`;
 }
 
-function behindText(source: SourceBehind): string {
+function behindText(source: SourceBehind, restartServer: string | undefined): string {
+  if (restartServer !== undefined && restartServer !== source.server) {
+    return `another server than the restart point's, ${source.server}: scsc replicate stops with SOURCE_CHANGED`;
+  }
   if (source.files === undefined) return 'no restart point to compare yet';
   if (source.files < 0 || (source.bytes ?? 0) < 0) return 'the restart point is past the source head: binlog reset, or another server?';
   if (source.files > 0) return `${source.files} binlog file${source.files === 1 ? '' : 's'} behind`;

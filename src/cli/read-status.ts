@@ -5,6 +5,7 @@ import { streamName } from '../checkpoint/stream-name.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import { num, queryRows, str } from '../mysql/query-rows.js';
+import { readServerInfo, serverIdentity } from '../mysql/server-info.js';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 import { openSessionPool } from '../mysql/session-pool.js';
 import { DDL_LANE } from '../sink/mysql-applier.js';
@@ -33,8 +34,8 @@ export async function readStatus(target: DatabaseUrlWithName, source: DatabaseUr
     await pool.end().catch(() => undefined);
   }
   if (source !== undefined) {
-    const head = await readSourceHead(source);
-    for (const stream of streams) stream.source = behind(stream.restartPoint, head);
+    const { head, server } = await readSourceHead(source);
+    for (const stream of streams) stream.source = { ...behind(stream.restartPoint, head), server };
   }
   return { target: where, now, streams };
 }
@@ -55,19 +56,20 @@ async function readStream(pool: Pool, database: string, stream: string, now: Dat
     }));
   const [lock] = await queryRows(pool, 'SELECT IS_USED_LOCK(?) AS holder', [streamLockName(database, stream)]);
   const holder = num(lock?.holder);
-  return { stream, restartPoint: loaded.resume, lanes, runningOn: Number.isInteger(holder) && holder > 0 ? holder : undefined };
+  return { stream, restartPoint: loaded.resume, sourceServer: loaded.sourceServer, lanes, runningOn: Number.isInteger(holder) && holder > 0 ? holder : undefined };
 }
 
-async function readSourceHead(source: DatabaseUrl): Promise<Boundary> {
+async function readSourceHead(source: DatabaseUrl): Promise<{ head: Boundary; server: string }> {
   const pool = await openSessionPool(source, { role: 'source', connections: 1 });
   try {
-    return await readBinlogHead(pool);
+    const [head, info] = await Promise.all([readBinlogHead(pool), readServerInfo(pool)]);
+    return { head, server: serverIdentity(info) };
   } finally {
     await pool.end().catch(() => undefined);
   }
 }
 
-function behind(restartPoint: Boundary | undefined, head: Boundary): SourceBehind {
+function behind(restartPoint: Boundary | undefined, head: Boundary): Omit<SourceBehind, 'server'> {
   if (restartPoint === undefined) return { head, files: undefined, bytes: undefined };
   const sequence = (file: string): number => Number(positionKey({ file, offset: 0 }).split(':')[0]);
   const files = sequence(head.file) - sequence(restartPoint.file);

@@ -105,6 +105,9 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.match(refused.stderr, new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${standIn.serverId}`));
     assert.match(refused.stderr, /--resnapshot-on-source-change/);
     assert.deepEqual(await exactSnapshot(target, 'app', 'items'), before, 'nothing was written to the target');
+    const status = await runCli(['status', '--target', target.url('app'), '--source', original.url('app')]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`restart point .* on server_id=${original.serverId}\\n {2}source head .*\\(another server than the restart point's, server_id=${standIn.serverId}: scsc replicate stops with SOURCE_CHANGED\\)`));
 
     const resnapshot = startCli([...args, '--resnapshot-on-source-change']);
     try {

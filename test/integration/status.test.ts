@@ -13,9 +13,10 @@ interface StatusJson {
   streams: Array<{
     stream: string;
     restartPoint: { file: string; offset: number; gtid?: string } | null;
+    sourceServer: string | null;
     running: boolean;
     runningOn: number | null;
-    source?: { head: { file: string; offset: number }; behind: { files: number | null; bytes: number | null } };
+    source?: { head: { file: string; offset: number }; server: string; behind: { files: number | null; bytes: number | null } };
     lanes: Array<{ lane: string; lastApplied: { file: string; offset: number } | null; rowsApplied: number; sourceCommitTime: string | null; appliedAt: string; lagMs: number | null; idleMs: number }>;
   }>;
 }
@@ -84,6 +85,7 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     assert.ok((stream?.restartPoint?.offset ?? 0) > 0);
     // A restart point at a transaction's end carries no GTID (the binlog names transactions, not their ends).
     assert.match(stream?.restartPoint?.gtid ?? '0-1-1', /^0-\d+-\d+$/);
+    assert.equal(stream?.sourceServer, `server_id=${servers.source.serverId}`, 'the server the restart point belongs to');
     assert.equal(stream?.source, undefined);
     assert.deepEqual(stream?.lanes.map((l) => [l.lane, l.rowsApplied]), [['items', 5], ['orders', 2], ['#ddl', 0]]);
     for (const lane of stream?.lanes ?? []) {
@@ -100,7 +102,7 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], `stream 127.0.0.1:${servers.source.port}/app -> root@127.0.0.1:${servers.target.port}/app`);
     assert.equal(lines[1], '  replicator     not running');
-    assert.match(lines[2] ?? '', /^ {2}restart point {2}\S+\.\d+:\d+( {2}gtid 0-\d+-\d+)?$/);
+    assert.match(lines[2] ?? '', new RegExp(`^ {2}restart point {2}\\S+\\.\\d+:\\d+( {2}gtid 0-\\d+-\\d+)? {2}on server_id=${servers.source.serverId}$`));
     const header = lines.findIndex((l) => l.trimStart().startsWith('lane '));
     assert.match(lines[header] ?? '', /lane\s+last applied\s+rows\s+source commit \(UTC\)\s+applied at \(UTC\)\s+lag\s+idle for/);
     const rows = lines.slice(header + 2).filter((l) => l.trim() !== '');
@@ -114,6 +116,7 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     const caughtUp = parse(await runCli(['status', '--target', target(), '--source', source(), '--json']));
     const stream = caughtUp.streams[0];
     assert.deepEqual(stream?.source?.behind, { files: 0, bytes: 0 }, JSON.stringify(stream));
+    assert.equal(stream?.source?.server, `server_id=${servers.source.serverId}`);
     assert.equal(stream?.source?.head.offset, stream?.restartPoint?.offset);
 
     await servers.source.sql("INSERT INTO items VALUES (6, 'f', NULL), (7, 'g', NULL)", 'app');

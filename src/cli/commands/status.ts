@@ -16,12 +16,14 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
   command
     .addHelpText('after', `
 Reads the _scsc_checkpoint table that \`scsc replicate\` keeps in the target database and prints, per stream
-(one per source), the restart point and, per lane (table), the last applied binlog position, the rows applied,
-the source commit time of the last applied change, when it was applied, the lag between the two and how long
-the lane has been idle. With --source, also the source's binlog head and how far the restart point is behind it
-(bytes in the same binlog file, else binlog files); only that source's stream is shown. Reads only; safe while
-scsc replicate runs. Exit status: 0 printed, 1 no checkpoint in the target (scsc replicate never ran there, or
-not for --source), 2 usage or configuration error, 3 a server unreachable, 4 runtime failure.`)
+(one per source), the restart point and the source server it belongs to, and, per lane (table), the last
+applied binlog position, the rows applied, the source commit time of the last applied change, when it was
+applied, the lag between the two and how long the lane has been idle. With --source, also the source's binlog
+head and how far the restart point is behind it (bytes in the same binlog file, else binlog files), or that
+the source is another server now (a failover: scsc replicate stops with SOURCE_CHANGED); only that source's
+stream is shown. Reads only; safe while scsc replicate runs. Exit status: 0 printed, 1 no checkpoint in the
+target (scsc replicate never ran there, or not for --source), 2 usage or configuration error, 3 a server
+unreachable, 4 runtime failure.`)
     .action(async (flags: Record<string, unknown>) => {
       const { config } = await loadCommandConfig(flags, context);
       const target = requireDatabaseUrl(config.target, '--target', 'SCSC_TARGET_URL');
