@@ -120,8 +120,15 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     if (loaded.resume === undefined) {
       await snapshot({ ...options, checkpoints, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
+    } else if (loaded.sourceServer === undefined) {
+      // A checkpoint of an earlier version: its restart point is taken to belong to the server answering now.
+      await checkpoints.recordSourceServer(sourceServer);
     }
-    if (loaded.sourceServer !== sourceServer) await checkpoints.recordSourceServer(sourceServer);
+    if (!checkpoints.recordsSourceServer) {
+      logger.warn({ table: checkpoints.table }, `the checkpoint table lacks the source_server column and this account may not add it: a failover behind the source's address goes unnoticed at restarts; run ALTER TABLE ${checkpoints.table} ADD COLUMN source_server VARCHAR(100) NULL once as an administrator`);
+    }
+    // The server the stream's positions belong to: the snapshot's when it just ran.
+    const streamServer = loaded.sourceServer ?? sourceServer;
     const from = loaded.resume as Boundary;
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
@@ -150,7 +157,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     }
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20,
-      sourceServer: { identity: sourceServer, sql: serverIdentitySql(sourceInfo.flavour) },
+      sourceServer: { identity: streamServer, sql: serverIdentitySql(sourceInfo.flavour) },
       chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });
     const watermark = new Watermark(from);
@@ -324,7 +331,7 @@ async function snapshot(options: SnapshotOptions): Promise<void> {
   } finally {
     await session.close();
   }
-  await options.checkpoints.saveResume(head);
+  await options.checkpoints.saveResume(head, undefined, session.server);
 }
 
 async function copyTables(options: SnapshotOptions, sourceSession: Pool): Promise<void> {

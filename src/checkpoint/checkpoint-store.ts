@@ -4,6 +4,9 @@ import { positionKey, type Boundary, type Position } from '../core/position.js';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 
 export const CHECKPOINT_TABLE = '_scsc_checkpoint';
+const ER_DUP_FIELDNAME = 1060;
+/** ALTER denied: table, database or global privilege errors. */
+const ACCESS_DENIED = new Set([1142, 1044, 1227]);
 /** The lane row that marks a finished snapshot and carries the stream's restart point between applies. */
 export const STREAM_LANE = '*';
 
@@ -33,8 +36,10 @@ export interface StreamCheckpoints {
  */
 export class CheckpointStore {
   readonly table: string;
+  /** Whether the table has source_server (false: made by an earlier version, and this account may not ALTER it). */
+  recordsSourceServer = true;
 
-  constructor(private readonly pool: Pool, private readonly database: string, readonly stream: string) {
+  constructor(private readonly pool: Pool, database: string, readonly stream: string) {
     this.table = qualifiedTable(database, CHECKPOINT_TABLE);
   }
 
@@ -57,10 +62,17 @@ export class CheckpointStore {
       source_server VARCHAR(100) NULL,
       PRIMARY KEY (stream, lane)
     ) ENGINE=InnoDB COMMENT='scsc replication checkpoints: do not edit while scsc runs'`);
-    // Tables made by earlier versions lack the column; added at the end, the change is instant.
-    const [present] = await this.pool.query<RowDataPacket[]>(
-      `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = 'source_server'`, [this.database, CHECKPOINT_TABLE]);
-    if (present.length === 0) await this.pool.query(`ALTER TABLE ${this.table} ADD COLUMN source_server VARCHAR(100) NULL`);
+    // Tables made by earlier versions lack the column (added at the end: instant on MariaDB 10.3+ and MySQL 8).
+    const [present] = await this.pool.query<RowDataPacket[]>(`SHOW COLUMNS FROM ${this.table} LIKE 'source_server'`);
+    if (present.length > 0) return;
+    try {
+      await this.pool.query(`ALTER TABLE ${this.table} ADD COLUMN source_server VARCHAR(100) NULL`);
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      if (errno === ER_DUP_FIELDNAME) return; // another stream's start added it meanwhile
+      if (errno !== undefined && ACCESS_DENIED.has(errno)) this.recordsSourceServer = false;
+      else throw error;
+    }
   }
 
   async load(): Promise<StreamCheckpoints> {
@@ -103,17 +115,22 @@ export class CheckpointStore {
         applied_at = VALUES(applied_at), rows_applied = rows_applied + VALUES(rows_applied)`, values, false, 'Z');
   }
 
-  /** Records the stream's restart point on its own (snapshot finished, or progress while no lane writes). */
-  async saveResume(resume: Boundary, connection?: PoolConnection): Promise<void> {
+  /**
+   * Records the stream's restart point on its own (snapshot finished, or progress while no lane
+   * writes); `sourceServer` (the snapshot's) is written with it in the same statement.
+   */
+  async saveResume(resume: Boundary, connection?: PoolConnection, sourceServer?: string): Promise<void> {
     const values = [this.stream, STREAM_LANE, '', resume.file, resume.offset, positionKey(resume), resume.gtid ?? null];
-    await (connection ?? this.pool).query(`INSERT INTO ${this.table} (stream, lane, applied_key, resume_file, resume_offset, resume_key, resume_gtid, applied_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))
+    const server = sourceServer !== undefined && this.recordsSourceServer;
+    await (connection ?? this.pool).query(`INSERT INTO ${this.table} (stream, lane, applied_key, resume_file, resume_offset, resume_key, resume_gtid, applied_at${server ? ', source_server' : ''})
+      VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3)${server ? ', ?' : ''})
       ON DUPLICATE KEY UPDATE resume_file = VALUES(resume_file), resume_offset = VALUES(resume_offset), resume_key = VALUES(resume_key),
-        resume_gtid = VALUES(resume_gtid), applied_at = VALUES(applied_at)`, values);
+        resume_gtid = VALUES(resume_gtid), applied_at = VALUES(applied_at)${server ? ', source_server = VALUES(source_server)' : ''}`, server ? [...values, sourceServer] : values);
   }
 
-  /** Records which source server the stream's positions belong to (on the stream row, which the snapshot wrote). */
+  /** Records which source server the stream's positions belong to, for a stream row that has none. */
   async recordSourceServer(identity: string): Promise<void> {
+    if (!this.recordsSourceServer) return;
     await this.pool.query(`UPDATE ${this.table} SET source_server = ? WHERE stream = ? AND lane = ?`, [identity, this.stream, STREAM_LANE]);
   }
 

@@ -35,7 +35,11 @@ export async function readStatus(target: DatabaseUrlWithName, source: DatabaseUr
   }
   if (source !== undefined) {
     const { head, server } = await readSourceHead(source);
-    for (const stream of streams) stream.source = { ...behind(stream.restartPoint, head), server };
+    for (const stream of streams) {
+      // Offsets of another server's binlog say nothing about this one's.
+      const other = stream.sourceServer !== undefined && stream.sourceServer !== server;
+      stream.source = other ? { head, files: undefined, bytes: undefined, server } : { ...behind(stream.restartPoint, head), server };
+    }
   }
   return { target: where, now, streams };
 }

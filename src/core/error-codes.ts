@@ -88,7 +88,7 @@ export const ERROR_CODES = {
   SOURCE_CHANGED: {
     exit: 4,
     cause: 'The server --source reaches is not the one this stream was read from (it has another server_id, or server_uuid on MySQL): after a failover behind the same address, binlog file names and offsets name other changes, so reading on from the restart point would skip or repeat changes.',
-    fix: 'Re-run with --resnapshot-on-source-change (the target is re-compared with the new source and repaired by the hash-diff engine, then streaming goes on from the new source), or point --source back at the original server.',
+    fix: 'Re-run with --resnapshot-on-source-change (the target is re-compared with the new source and repaired by the hash-diff engine, then streaming goes on from the new source), or point --source back at the original server. If it is the same server and only its server_id was changed: UPDATE _scsc_checkpoint SET source_server = NULL WHERE stream = \'<source host:port/database>\' AND lane = \'*\' (the next start records the new id).',
   },
   DDL_STOPPED: {
     exit: 4,

@@ -61,6 +61,6 @@ export function serverIdentity(info: Pick<ServerInfo, 'flavour' | 'serverId' | '
 /** A query whose one column, `identity`, is serverIdentity() of the server that answers it. */
 export function serverIdentitySql(flavour: Flavour): string {
   return flavour === 'mysql'
-    ? "SELECT IF(@@server_uuid IS NULL OR @@server_uuid = '', CONCAT('server_id=', @@server_id), CONCAT('server_uuid=', @@server_uuid)) AS identity"
-    : "SELECT CONCAT('server_id=', @@server_id) AS identity";
+    ? "SELECT IF(@@GLOBAL.server_uuid IS NULL OR @@GLOBAL.server_uuid = '', CONCAT('server_id=', @@GLOBAL.server_id), CONCAT('server_uuid=', @@GLOBAL.server_uuid)) AS identity"
+    : "SELECT CONCAT('server_id=', @@GLOBAL.server_id) AS identity";
 }

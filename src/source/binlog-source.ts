@@ -170,9 +170,12 @@ export class BinlogSource {
       if (expected !== undefined) {
         zongji.connection?.query(expected.sql, (error: unknown, rows: unknown) => {
           const identity = (rows as Array<{ identity?: string }> | undefined)?.[0]?.identity;
-          // A failed query is a lost connection, which the error handler reconnects.
-          if (error !== null || identity === undefined || identity === expected.identity) return;
-          onError(sourceChangedError(this.options.url, `the stream was read from the server with ${expected.identity}, this one has ${identity}`));
+          if ((error as { fatal?: boolean } | null)?.fatal === true) return; // a lost connection, which the error handler reconnects
+          if (error !== null || identity === undefined) {
+            this.options.logger.warn({ err: String((error as Error | null)?.message ?? 'no answer') }, 'could not ask the binlog connection which server it reaches: a failover behind the source\'s address goes unnoticed on this connection');
+            return;
+          }
+          if (identity !== expected.identity) onError(sourceChangedError(this.options.url, `the stream was read from the server with ${expected.identity}, this one has ${identity}`));
         });
       }
     });

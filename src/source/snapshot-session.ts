@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { DatabaseUrl } from '../config/database-url.js';
 import type { Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
-import type { Flavour } from '../mysql/server-info.js';
+import { serverIdentitySql, type Flavour } from '../mysql/server-info.js';
 import { openSessionPool } from '../mysql/session-pool.js';
 import { readBinlogHead } from './binlog-head.js';
 import { countPreparedXa } from './prepared-xa.js';
@@ -12,6 +12,8 @@ export interface SnapshotSession {
   pool: Pool;
   /** The binlog position the snapshot shows: every transaction before it, none after. */
   head: Boundary;
+  /** serverIdentity() of the server the snapshot reads, asked on its connection. */
+  server: string;
   /**
    * XA transactions prepared on the source and undecided when the snapshot began (XA RECOVER; 0 when
    * the account may not list them): their rows are in neither the snapshot nor the binlog after it.
@@ -50,7 +52,9 @@ export async function openSnapshotSession(url: DatabaseUrl, flavour: Flavour): P
       }
     }
     const preparedXa = (await countPreparedXa(connection)) ?? 0;
-    return { pool: asPool(connection), head, preparedXa, close: async () => {
+    const [identity] = await connection.query<RowDataPacket[]>(serverIdentitySql(flavour));
+    const server = String(identity[0]?.identity);
+    return { pool: asPool(connection), head, server, preparedXa, close: async () => {
       await connection.query('COMMIT').catch(() => undefined);
       connection.release();
       await pool.end().catch(() => undefined);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import type { ChangeEvent } from '../../src/core/change-event.js';
 import { isScscError } from '../../src/core/scsc-error.js';
-import { serverIdentitySql } from '../../src/mysql/server-info.js';
+import { readServerInfo, serverIdentity, serverIdentitySql } from '../../src/mysql/server-info.js';
 import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import type { BinlogSource } from '../../src/source/binlog-source.js';
 import type { Boundary } from '../../src/core/position.js';
@@ -21,6 +21,7 @@ import { exactSnapshot } from '../env/type-fixture.js';
 
 const servers = mariaDbServersForTests({ target: {} });
 const SCHEMA = 'CREATE DATABASE app; CREATE TABLE app.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
+const CHECKPOINTS = 'SELECT lane, applied_key, resume_key, source_server, rows_applied FROM app._scsc_checkpoint ORDER BY lane';
 
 /** The first change `source` emits from `from`, or the error it stops with. */
 function firstChange(source: BinlogSource, from: Boundary): Promise<ChangeEvent> {
@@ -53,6 +54,16 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     const pool = mysql.createPool({ uri: server.url('ev'), connectionLimit: 2 });
     try {
       const sql = serverIdentitySql('mariadb');
+      // The server's own identity, even on a session that set its own server_id (MariaDB allows it).
+      const session = await pool.getConnection();
+      try {
+        await session.query('SET SESSION server_id = 77');
+        const [asked] = await session.query(sql) as unknown as [Array<{ identity: string }>];
+        assert.deepEqual(asked.map((row) => row.identity), [serverIdentity(await readServerInfo(session))]);
+        assert.equal(asked[0]?.identity, `server_id=${server.serverId}`);
+      } finally {
+        session.destroy();
+      }
       const same = await binlogSourceAtHead(server, pool, 'ev', { serverId: 4302, sourceServer: { identity: `server_id=${server.serverId}`, sql } });
       const other = await binlogSourceAtHead(server, pool, 'ev', { serverId: 4303, sourceServer: { identity: 'server_id=77', sql } });
       await server.sql('INSERT INTO ev.t VALUES (1)');
@@ -90,6 +101,7 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.equal(await first.exited, 0, first.output().slice(-3000));
     const recorded = await target.sql("SELECT source_server FROM app._scsc_checkpoint WHERE lane = '*'") as Array<{ source_server: string }>;
     assert.deepEqual(recorded.map((row) => row.source_server), [`server_id=${original.serverId}`]);
+    const checkpoints = await target.sql(CHECKPOINTS);
 
     // The failover: the original is gone and another server (another server_id, its own binlog with
     // more history than the original's) answers on its port.
@@ -105,6 +117,11 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.match(refused.stderr, new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${standIn.serverId}`));
     assert.match(refused.stderr, /--resnapshot-on-source-change/);
     assert.deepEqual(await exactSnapshot(target, 'app', 'items'), before, 'nothing was written to the target');
+    assert.deepEqual(await target.sql(CHECKPOINTS), checkpoints, 'the checkpoints are left as they were');
+    const json = await runCli(['status', '--target', target.url('app'), '--source', original.url('app'), '--json']);
+    const [stream] = (JSON.parse(json.stdout) as { streams: Array<{ sourceServer: string; source: { server: string; behind: unknown } }> }).streams;
+    assert.deepEqual([stream?.sourceServer, stream?.source.server, stream?.source.behind],
+      [`server_id=${original.serverId}`, `server_id=${standIn.serverId}`, { files: null, bytes: null }], 'no distance between offsets of two binlogs');
     const status = await runCli(['status', '--target', target.url('app'), '--source', original.url('app')]);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, new RegExp(`restart point .* on server_id=${original.serverId}\\n {2}source head .*\\(another server than the restart point's, server_id=${standIn.serverId}: scsc replicate stops with SOURCE_CHANGED\\)`));
@@ -119,6 +136,8 @@ describe('a source that turns out to be another server', { skip: servers.skip },
       resnapshot.child.kill('SIGTERM');
     }
     assert.equal(await resnapshot.exited, 0, resnapshot.output().slice(-3000));
+    const moved = await target.sql("SELECT source_server FROM app._scsc_checkpoint WHERE lane = '*'") as Array<{ source_server: string }>;
+    assert.deepEqual(moved.map((row) => row.source_server), [`server_id=${standIn.serverId}`], 'the stream now belongs to the stand-in');
 
     // The stand-in is now the stream's source: a restart resumes from it without a word.
     const again = startCli(args);
@@ -156,6 +175,30 @@ describe('a source that turns out to be another server', { skip: servers.skip },
       await successor.sql("INSERT INTO live.items VALUES (500, 'after the failover')");
       await waitForTablesEqual({ server: successor, database: 'live' }, { server: target, database: 'live' }, ['items'], cli);
       assert.match(cli.output(), new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
+
+  it('on a checkpoint table of an earlier version that the target account may not ALTER, replicates and warns that failovers go unnoticed', async () => {
+    const target = servers.target;
+    const source = await startMariaDbServer({ name: 'limited-source' });
+    extra.push(source);
+    await source.sql("CREATE DATABASE lim; CREATE TABLE lim.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); INSERT INTO lim.items VALUES (1, 'a')");
+    await target.sql(`CREATE DATABASE lim; CREATE TABLE lim.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL);
+      CREATE TABLE lim._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
+      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
+      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
+      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
+      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB;
+      CREATE USER writer@'127.0.0.1' IDENTIFIED BY 'pw'; GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON lim.* TO writer@'127.0.0.1'`);
+    const cli = startCli(['replicate', '--source', source.url('lim'), '--target', target.url('lim', 'writer', 'pw'), '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      assert.match(cli.output(), /lacks the source_server column and this account may not add it/);
+      await source.sql("INSERT INTO lim.items VALUES (2, 'b')");
+      await waitForTablesEqual({ server: source, database: 'lim' }, { server: target, database: 'lim' }, ['items'], cli);
     } finally {
       cli.child.kill('SIGTERM');
     }

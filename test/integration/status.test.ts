@@ -131,6 +131,23 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
     assert.match(human.stdout, new RegExp(`\\n {2}source head {4}\\S+:\\d+ {2}gtid 0-\\d+-\\d+ {2}\\(${moved?.behind.bytes} bytes behind\\)\\n`));
   });
 
+  it('reads a checkpoint table of an earlier version (no source_server column) without changing it', async () => {
+    await servers.target.sql(`CREATE DATABASE legacy; CREATE TABLE legacy._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
+      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
+      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
+      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
+      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB;
+      INSERT INTO legacy._scsc_checkpoint (stream, lane, applied_key, resume_file, resume_offset, resume_key, applied_at)
+        VALUES ('10.0.0.9:3306/shop', '*', '', 'binlog.000042', 1234, '', '2026-11-20 10:00:00')`);
+    const json = parse(await runCli(['status', '--target', servers.target.url('legacy'), '--json']));
+    assert.deepEqual(json.streams.map((s) => [s.stream, s.restartPoint, s.sourceServer]), [['10.0.0.9:3306/shop', { file: 'binlog.000042', offset: 1234 }, null]]);
+    const human = await runCli(['status', '--target', servers.target.url('legacy')]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /\n {2}restart point {2}binlog\.000042:1234\n/, 'no server to name');
+    const columns = await servers.target.sql("SHOW COLUMNS FROM legacy._scsc_checkpoint LIKE 'source_server'") as unknown[];
+    assert.equal(columns.length, 0, 'status only reads');
+  });
+
   it('shows the running replicator; a second one for the same stream is refused (STREAM_BUSY) until the first is gone, even by SIGKILL', async () => {
     assert.equal(parse(await runCli(['status', '--target', target(), '--json'])).streams[0]?.running, false);
     const first = startCli(['replicate', '--source', source(), '--target', target(), '--log-level', 'info']);
