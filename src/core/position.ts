@@ -10,7 +10,13 @@ export interface Position {
   gtid?: string;
 }
 
-/** A transaction boundary: where a reader can start (index is always 0). */
+/**
+ * A transaction boundary: where a reader can start (index is always 0). Its `gtid` means one of two
+ * things: read from a MariaDB server's head (readBinlogHead: status, reconcile passes, the demo) it is
+ * the GTID state before the boundary (gtid_binlog_pos, possibly one GTID per domain); set at a
+ * transaction's start (BinlogTransaction) it is the GTID of the transaction that starts there, and
+ * only such boundaries reach replicate's checkpoints (the snapshot's head carries none).
+ */
 export type Boundary = Pick<Position, 'file' | 'offset'> & { gtid?: string };
 
 /** index of a transaction's commit: after every row change of it. */
