@@ -181,6 +181,29 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
   });
 
+  it('a running scsc replicate whose source fails over stops with SOURCE_CHANGED at its reconnect and writes nothing from the new server', async () => {
+    const target = servers.target;
+    const schema = 'CREATE DATABASE halt; CREATE TABLE halt.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
+    const original = await startMariaDbServer({ name: 'halt-primary' });
+    extra.push(original);
+    await original.sql(`${schema}; INSERT INTO halt.items SELECT seq, CONCAT('original-', seq) FROM halt.seq_1_to_100`);
+    await target.sql(schema);
+    const cli = startCli(['replicate', '--source', original.url('halt'), '--target', target.url('halt'), '--log-level', 'info']);
+    await waitForOutput(cli, 'streaming from the source binlog');
+    await original.sql("UPDATE halt.items SET v = 'streamed' WHERE id <= 10");
+    await waitForTablesEqual({ server: original, database: 'halt' }, { server: target, database: 'halt' }, ['items'], cli);
+    const before = await exactSnapshot(target, 'halt', 'items');
+
+    await original.stop();
+    const successor = await startMariaDbServer({ name: 'halt-successor', port: original.port });
+    extra.push(successor);
+    await successor.sql(`${schema}; INSERT INTO halt.items SELECT seq, CONCAT('successor-', seq) FROM halt.seq_1_to_50`);
+    for (let round = 0; round < 20; round++) await successor.sql(`UPDATE halt.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
+    assert.equal(await cli.exited, 4, cli.output().slice(-3000));
+    assert.match(cli.output(), new RegExp(`error SOURCE_CHANGED: .*read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
+    assert.deepEqual(await exactSnapshot(target, 'halt', 'items'), before, 'nothing of the new server was applied');
+  });
+
   it('on a checkpoint table of an earlier version that the target account may not ALTER, replicates and warns that failovers go unnoticed', async () => {
     const target = servers.target;
     const source = await startMariaDbServer({ name: 'limited-source' });
