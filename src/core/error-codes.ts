@@ -82,7 +82,7 @@ export const ERROR_CODES = {
   },
   CHECKPOINT_PURGED: {
     exit: 4,
-    cause: 'The position scsc must resume from is in a binlog file the source has already purged: changes in between are lost to the binlog.',
+    cause: 'The position scsc must resume from can no longer be read from the source binlog: its file was purged (changes in between are lost to the binlog), or the file ends before it or holds no event there (the source lost the end of its binlog in a crash, or its binlog was reset or replaced); the message says which.',
     fix: 'Re-run with --resnapshot-on-purge (the target is re-compared and repaired by the hash-diff engine, then streaming resumes), and keep binlogs longer (binlog_expire_logs_seconds).',
   },
   SOURCE_CHANGED: {

@@ -263,7 +263,7 @@ function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscE
   const message = (error as { sqlMessage?: string; message?: string }).sqlMessage ?? (error as Error).message ?? String(error);
   const code = errno === undefined ? undefined : FATAL_ERRNO[errno];
   if (code === 'CHECKPOINT_PURGED') {
-    return new ScscError(code, `the source ${describeEndpoint(url)} cannot stream from ${boundary.file}:${boundary.offset}: ${message}`, { cause: error });
+    return new ScscError(code, `the source ${describeEndpoint(url)} cannot stream from ${boundary.file}:${boundary.offset}: ${message}${unreadableRestartPoint(message)}`, { cause: error });
   }
   if (code !== undefined) return new ScscError(code, `reading the binlog of ${describeEndpoint(url)} failed: ${message}`, { cause: error });
   if (/^Insufficient permissions to access|fetched metadata has/.test(message)) {
@@ -275,4 +275,18 @@ function fatalError(error: unknown, boundary: Boundary, url: DatabaseUrl): ScscE
     return new ScscError('BINLOG_UNREADABLE', `${describeEndpoint(url)}: ${message}`, { cause: error });
   }
   return undefined;
+}
+
+/**
+ * The server answers every unreadable start position with the same error number; what its message
+ * says decides what to tell the user (a purged file needs no more words than the code's).
+ */
+function unreadableRestartPoint(message: string): string {
+  if (/impossible position/i.test(message)) {
+    return ' (the binlog file ends before the restart point: the source lost the end of its binlog in a crash, or this is another server\'s file; the target may hold changes the source no longer has)';
+  }
+  if (/exceeded max_allowed_packet|bogus data|event truncated/i.test(message)) {
+    return ' (unless one event really is that large, no event starts at the restart point in this binlog: it was reset or replaced, or another server with the same server_id answers)';
+  }
+  return '';
 }

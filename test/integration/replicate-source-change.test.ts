@@ -6,7 +6,7 @@ import { isScscError } from '../../src/core/scsc-error.js';
 import { readServerInfo, serverIdentity, serverIdentitySql } from '../../src/mysql/server-info.js';
 import { startMariaDbServer, type MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import type { BinlogSource } from '../../src/source/binlog-source.js';
-import type { Boundary } from '../../src/core/position.js';
+import { positionKey, type Boundary } from '../../src/core/position.js';
 import { binlogSourceAtHead } from '../env/binlog-changes.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
 import { runCli, startCli } from '../env/run-cli.js';
@@ -202,6 +202,33 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.equal(await cli.exited, 4, cli.output().slice(-3000));
     assert.match(cli.output(), new RegExp(`error SOURCE_CHANGED: .*read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
     assert.deepEqual(await exactSnapshot(target, 'halt', 'items'), before, 'nothing of the new server was applied');
+  });
+
+  it('a restart point past the end of its binlog file (the source lost its binlog\'s end) fails with CHECKPOINT_PURGED saying so', async () => {
+    const target = servers.target;
+    const source = await startMariaDbServer({ name: 'short-source' });
+    extra.push(source);
+    const schema = 'CREATE DATABASE short; CREATE TABLE short.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
+    await source.sql(`${schema}; INSERT INTO short.items VALUES (1, 'a')`);
+    await target.sql(schema);
+    const args = ['replicate', '--source', source.url('short'), '--target', target.url('short'), '--log-level', 'info'];
+    const first = startCli(args);
+    try {
+      await waitForOutput(first, 'streaming from the source binlog');
+      await source.sql("INSERT INTO short.items VALUES (2, 'b')");
+      await waitForTablesEqual({ server: source, database: 'short' }, { server: target, database: 'short' }, ['items'], first);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    assert.equal(await first.exited, 0, first.output().slice(-3000));
+    // As if the source had crashed and come back without the end of its binlog (sync_binlog=0).
+    const [{ resume_file: file }] = await target.sql("SELECT resume_file FROM short._scsc_checkpoint WHERE lane = '*'") as [{ resume_file: string }];
+    const past = { file, offset: 50_000_000 };
+    await target.sql(`UPDATE short._scsc_checkpoint SET resume_file = '${past.file}', resume_offset = ${past.offset}, resume_key = '${positionKey(past)}'`);
+
+    const refused = await runCli(args);
+    assert.equal(refused.code, 4, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, new RegExp(`error CHECKPOINT_PURGED: .*cannot stream from ${past.file.replace('.', '\\.')}:${past.offset}: .*impossible position.*\\(the binlog file ends before the restart point: the source lost the end of its binlog in a crash`));
   });
 
   it('on a checkpoint table of an earlier version that the target account may not ALTER, replicates and warns that failovers go unnoticed', async () => {

@@ -14,7 +14,7 @@ export function registerReplicateCommand(program: Command, context: CliContext):
     .addOption(new Option('--consistency <mode>', 'table: one lane per table, tables in parallel (default) | transaction: source transactions applied atomically, in one lane'))
     .addOption(new Option('--max-transaction-mib <n>', 'the most row changes (MiB) held in memory until their commit arrives (every transaction with --consistency transaction; prepared XA transactions in any mode); past it scsc stops with TRANSACTION_TOO_LARGE (default 256)'))
     .addOption(new Option('--ddl <mode>', 'apply: run DDL of replicated tables on the target (default) | stop: stop before it'))
-    .addOption(new Option('--resnapshot-on-purge', 'when the restart point was purged from the source binlog, compare and repair every table again instead of failing'))
+    .addOption(new Option('--resnapshot-on-purge', 'when the restart point can no longer be read from the source binlog (purged, or the binlog lost its end or was reset), compare and repair every table again instead of failing'))
     .addOption(new Option('--resnapshot-on-source-change', 'when --source reaches another server than the stream was read from (a failover behind the same address), compare and repair every table against it and stream from it, instead of failing'))
     .addOption(new Option('--reconcile-every <duration>', 'a hash-diff pass every DURATION (e.g. 1h) beside the stream; differences still there once the stream caught up are drift'))
     .addOption(new Option('--repair', 'with --reconcile-every: repair the drift found'))
