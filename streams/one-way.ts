@@ -20,6 +20,7 @@ import { CheckpointStore } from '../src/checkpoint/checkpoint-store.js';
 import { StreamLock } from '../src/checkpoint/stream-lock.js';
 import { streamName } from '../src/checkpoint/stream-name.js';
 import type { ResolvedConfig } from '../src/config/config-schema.js';
+import { describeEndpoint } from '../src/config/database-url.js';
 import { requireDatabases } from '../src/config/require-databases.js';
 import type { ChangeEvent } from '../src/core/change-event.js';
 import { describePosition, positionKey, type Boundary } from '../src/core/position.js';
@@ -28,6 +29,7 @@ import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
 import { readServerInfo, serverIdentity, serverIdentitySql, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
+import { readTableTriggers, triggersReason } from '../src/mysql/table-triggers.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { ReplicationMetrics } from '../src/observability/replication-metrics.js';
 import { ReplicationStats, type ReplicationFigures } from '../src/observability/replication-stats.js';
@@ -107,6 +109,13 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const protoNamed = new Set(schemas.all().filter((t) => chosen.matches(t.name) && hasProtoColumn(t)).map((t) => t.name));
     for (const name of protoNamed) logger.warn({ table: name }, 'not replicated: a column named __proto__ cannot be read from the binlog; rename it, or keep the table equal with scsc sync');
     const selects = (table: string): boolean => chosen.matches(table) && !keyless.has(table) && !protoNamed.has(table);
+
+    if (!config.fireTriggers) {
+      const triggered = [...(await readTableTriggers(targetPool, databases.target))].filter(([table]) => selects(table) && schemas.get(table) !== undefined);
+      if (triggered.length > 0) {
+        throw new ScscError('TARGET_TRIGGERS', `cannot replicate into ${describeEndpoint(config.target)}: ${triggered.map(([table, names]) => triggersReason(table, names)).join('; ')}`);
+      }
+    }
 
     const sourceServer = serverIdentity(sourceInfo);
     let loaded = await checkpoints.load();
@@ -340,7 +349,7 @@ async function copyTables(options: SnapshotOptions, sourceSession: Pool): Promis
     const report = await runSync({
       sourceSession,
       source: config.source!, target: config.target!, include: options.selected, exclude: [], workers: config.workers,
-      batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks,
+      batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks, refuseTargetTriggers: !config.fireTriggers,
       createMissing: true, stopRequested: () => options.stop.aborted,
     });
     const failed = report.tables.filter((t) => t.status === 'error' || t.status === 'refused' || t.status === 'stopped');

@@ -102,7 +102,7 @@ async function pass(options: ScheduledReconcileOptions, tables: string[], apply:
   const report = await runSync({
     source: config.source!, target: config.target!, include: tables, exclude: [], workers: Math.max(1, Math.floor(config.workers / 2)),
     batchSize: config.batchSize, apply, collectSql: false, bulkCopyWhenEmpty: false, keepFkChecks: config.keepFkChecks,
-    createMissing: false, stopRequested: () => options.stop.aborted,
+    createMissing: false, refuseTargetTriggers: apply && !config.fireTriggers, stopRequested: () => options.stop.aborted,
   });
   return report.tables;
 }

@@ -78,7 +78,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchSummary> {
         logger.info({ round: round.round, detector: check.detector, reason: check.reason }, 'no change');
       } else {
         logger.info({ round: round.round, detector: check.detector, reason: check.reason }, 'change detected; syncing');
-        round.report = await runEngine({ config, logger, apply: true, collectSql: false, bulkCopyWhenEmpty: true, createMissing: false });
+        round.report = await runEngine({ config, logger, apply: true, collectSql: false, bulkCopyWhenEmpty: true, createMissing: false, writes: true });
         summary.syncs += 1;
         round.committed = await settle(round.report, check, logger, round.round, stop.aborted);
       }

@@ -20,6 +20,7 @@ export const commonOptions = {
   workers: () => new Option('--workers <n>', 'tables processed in parallel (default: from CPU count)'),
   dryRun: () => new Option('--dry-run', 'plan and report, write nothing'),
   keepFkChecks: () => new Option('--keep-fk-checks', 'keep foreign key checks on in writing sessions (default: off)'),
+  fireTriggers: () => new Option('--fire-triggers', 'write tables that have triggers on the target and let the triggers run for every row written (default: such tables are refused; a native replica does not run them)'),
   detector: () => new Option('--detector <kind>', 'change signature: auto | binlog | content | off (default auto)'),
   state: () => new Option('--state <file>', 'state file for change signatures (default .scsc/state.json)'),
   kafka: () => new Option('--kafka <brokers>', 'Kafka bootstrap brokers host:port[,host:port]'),

@@ -12,6 +12,8 @@ export interface EngineRequest {
   collectSql: boolean;
   bulkCopyWhenEmpty: boolean;
   createMissing: boolean;
+  /** Tables with triggers on the target are refused (commands that write or plan writes), unless --fire-triggers. */
+  writes: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function runEngine(request: EngineRequest): Promise<SyncRunReport> 
         bulkCopyWhenEmpty: request.bulkCopyWhenEmpty,
         keepFkChecks: config.keepFkChecks,
         createMissing: request.createMissing,
+        refuseTargetTriggers: request.writes && !config.fireTriggers,
         onTableStart: (table, estimate) => progress.start(table, estimate),
         onTableProgress: (table, rows) => progress.advance(table, rows),
         onTableDone: (outcome) => {

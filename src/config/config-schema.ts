@@ -78,6 +78,7 @@ export const configInputSchema = z
     metricsPort: integer(0, 65_535),
     resnapshotOnPurge: boolean,
     resnapshotOnSourceChange: boolean,
+    fireTriggers: boolean,
   })
   .partial()
   .strict();
@@ -116,6 +117,7 @@ export const resolvedConfigSchema = z.object({
   metricsPort: input.metricsPort,
   resnapshotOnPurge: input.resnapshotOnPurge.unwrap().default(false),
   resnapshotOnSourceChange: input.resnapshotOnSourceChange.unwrap().default(false),
+  fireTriggers: input.fireTriggers.unwrap().default(false),
 });
 
 export type ConfigValues = z.output<typeof resolvedConfigSchema>;
@@ -148,6 +150,7 @@ export const ACCEPTED_VALUES: Record<ConfigField, string> = {
   metricsPort: 'a port number from 0 to 65535 (0 picks a free port)',
   resnapshotOnPurge: 'true or false',
   resnapshotOnSourceChange: 'true or false',
+  fireTriggers: 'true or false',
 };
 
 export const CONFIG_FIELDS = Object.keys(ACCEPTED_VALUES) as ConfigField[];

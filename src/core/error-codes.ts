@@ -90,6 +90,11 @@ export const ERROR_CODES = {
     cause: 'The server --source reaches is not the one this stream was read from (it has another server_id, or server_uuid on MySQL): after a failover behind the same address, binlog file names and offsets name other changes, so reading on from the restart point would skip or repeat changes.',
     fix: 'Re-run with --resnapshot-on-source-change (the target is re-compared with the new source and repaired by the hash-diff engine, then streaming goes on from the new source), or point --source back at the original server. If it is the same server and only its server_id was changed: UPDATE _scsc_checkpoint SET source_server = NULL WHERE stream = \'<source host:port/database>\' AND lane = \'*\' (the next start records the new id).',
   },
+  TARGET_TRIGGERS: {
+    exit: 4,
+    cause: 'Tables scsc would replicate have triggers on the target: they would run for every row scsc writes (a native replica does not run them for replicated rows), changing values and writing rows the source does not have, so the target would drift from the source.',
+    fix: 'Drop those triggers on the target (what the source\'s triggers did arrives as row changes anyway), exclude the tables, or pass --fire-triggers if they are meant to run for every row scsc writes.',
+  },
   DDL_STOPPED: {
     exit: 4,
     cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',

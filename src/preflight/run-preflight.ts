@@ -8,6 +8,9 @@ import { classifyMysqlError } from '../mysql/classify-mysql-error.js';
 import { openConnection } from '../mysql/open-connection.js';
 import { queryRows, str } from '../mysql/query-rows.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
+import { readTableTriggers, triggersReason } from '../mysql/table-triggers.js';
+import { isScscTable } from '../core/table-filter.js';
 import { readServerInfo, versionAtLeast, type ServerInfo } from '../mysql/server-info.js';
 import { binlogFindings, isOn } from './binlog-checks.js';
 import { CDC_INTENTS, WRITING_INTENTS, severityFor, type Finding, type Intent, type ServerRole } from './finding.js';
@@ -51,6 +54,8 @@ interface Inspected {
   tables: TableSchema[] | undefined;
   /** XA transactions prepared and undecided on the server (XA RECOVER); undefined when it may not be listed. */
   preparedXa: number | undefined;
+  /** Triggers by table in the URL's database. */
+  triggers: Map<string, string[]>;
 }
 
 /** Inspects the servers the intended command will use and lists what blocks it, each with its fix. */
@@ -88,8 +93,9 @@ async function inspect(role: ServerRole, url: DatabaseUrl): Promise<{ summary: S
     const [grantLines, account] = await readGrants(connection, info);
     const tables = url.database === undefined ? undefined : await introspectDatabase(connection, url.database);
     const preparedXa = await countPreparedXa(connection);
+    const triggers = url.database === undefined ? new Map<string, string[]>() : await readTableTriggers(connection, url.database);
     Object.assign(summary, { reachable: true, flavour: info.flavour, version: info.version, serverId: info.serverId, ...(tables === undefined ? {} : { tables: tables.length }) });
-    return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables, preparedXa } };
+    return { summary, inspected: { role, url, info, grants: parseGrants(grantLines), account, tables, preparedXa, triggers } };
   } catch (error) {
     if (isScscError(error) && error.exitCode === ERROR_CODES.USAGE.exit) throw error;
     const failure = isScscError(error) ? error : classifyMysqlError(error, `${role} ${endpoint}`);
@@ -150,6 +156,16 @@ function serverFindings(server: Inspected, intent: Intent): Finding[] {
     });
   } else if (server.tables !== undefined && (role === 'source' || intent === 'bidirectional')) {
     findings.push(...tableFindings(server.tables, role));
+  }
+  if ((role === 'target' || intent === 'bidirectional') && WRITING_INTENTS.includes(intent)) {
+    for (const [table, names] of server.triggers) {
+      if (isScscTable(table)) continue;
+      findings.push({
+        check: 'table.target-triggers', severity: 'blocker', server: role, table,
+        message: `${triggersReason(table, names)} (a native replica does not run them for replicated rows): scsc refuses the table`,
+        fix: `drop them on the target (DROP TRIGGER ${names.map(quoteIdentifier).join(', ')}), exclude the table, or pass --fire-triggers if they are meant to run`,
+      });
+    }
   }
   return findings;
 }

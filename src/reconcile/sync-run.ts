@@ -9,6 +9,7 @@ import { introspectDatabase } from '../mysql/schema-introspector.js';
 import { readServerInfo, type ServerInfo } from '../mysql/server-info.js';
 import { openSessionPool, sessionSettingsSql } from '../mysql/session-pool.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
+import { readTableTriggers, triggersReason } from '../mysql/table-triggers.js';
 import { mapWithLimit } from './async-pool.js';
 import { rowHashForm } from './canonical-row-sql.js';
 import { childrenFirst, isReferenced } from './children-first.js';
@@ -31,6 +32,8 @@ export interface SyncRunOptions {
   bulkCopyWhenEmpty: boolean;
   keepFkChecks: boolean;
   createMissing: boolean;
+  /** Refuse tables that have triggers on the target (they would run for every row written). */
+  refuseTargetTriggers?: boolean;
   diff?: Partial<DiffOptions>;
   /** Called once per table before it starts, with the server's row estimate, and with rows as they are hashed or copied. */
   onTableStart?: (table: string, estimatedRows: number) => void;
@@ -90,6 +93,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     }
     const selected = sourceTables.filter((t) => filter.matches(t.name));
     const targetByName = new Map(targetTables.map((t) => [t.name, t]));
+    const triggers = options.refuseTargetTriggers === true ? await readTableTriggers(target, databases.target) : new Map<string, string[]>();
     const maxBytes = Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10));
     const limits = { rows: options.batchSize, bytes: Math.max(64 << 10, maxBytes) };
 
@@ -102,7 +106,7 @@ export async function runSync(options: SyncRunOptions): Promise<SyncRunReport> {
     const deferred = new Map<string, DeferredDeletes>();
     const tables = await inOrder(ordered, options.workers, async (schema): Promise<TableOutcome> => {
       const deleteLater = options.keepFkChecks && isReferenced(schema, selected) ? (run: DeferredDeletes) => deferred.set(schema.name, run) : undefined;
-      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits }, deleteLater);
+      const outcome = await runOne(schema, targetByName.get(schema.name), { source, target, sourceInfo, targetInfo, options, limits, triggers }, deleteLater);
       if (!deferred.has(schema.name)) options.onTableDone?.(outcome);
       return outcome;
     });
@@ -127,6 +131,8 @@ interface RunContext {
   targetInfo: ServerInfo;
   options: SyncRunOptions;
   limits: { rows: number; bytes: number };
+  /** Target triggers by table, when tables with triggers are refused. */
+  triggers: Map<string, string[]>;
 }
 
 type DeferredDeletes = () => Promise<{ statements: string[]; completed: boolean }>;
@@ -168,6 +174,10 @@ async function runOne(schema: TableSchema, existing: TableSchema | undefined, co
     }
     const pairing = pairTables(schema, targetSchema);
     if (!pairing.ok) return { table: schema.name, status: 'refused', reason: pairing.reason };
+    const triggers = context.triggers.get(targetSchema.name);
+    if (triggers !== undefined) {
+      return { table: schema.name, status: 'refused', reason: `${triggersReason(schema.name, triggers)}: drop them there (a replica's triggers do not run for replicated rows), or pass --fire-triggers` };
+    }
     const { table } = pairing;
     const hash = rowHashForm(context.sourceInfo, context.targetInfo);
     const sourceSide = makeTableSide('source', context.source, context.sourceInfo, schema, table.columns, table.key.columns, hash);

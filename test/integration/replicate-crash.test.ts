@@ -68,7 +68,8 @@ describe('scsc replicate survives SIGKILL at random points', { skip: servers.ski
       'CREATE TABLE ledger_reapplied (id BIGINT, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))',
       'CREATE TRIGGER ledger_twice AFTER UPDATE ON ledger FOR EACH ROW INSERT INTO ledger_reapplied (id) VALUES (NEW.id)',
     ].join(';\n'));
-    const args = ['replicate', '--source', servers.source.url('app'), '--target', servers.target.url('app'), '--exclude', 'ledger_reapplied', '--batch-size', '200', '--log-level', 'info'];
+    // --fire-triggers: the target-only trigger that records re-applied rows must run.
+    const args = ['replicate', '--source', servers.source.url('app'), '--target', servers.target.url('app'), '--exclude', 'ledger_reapplied', '--fire-triggers', '--batch-size', '200', '--log-level', 'info'];
 
     const stopWorkload = new AbortController();
     // Writes run from before the first start: the snapshot itself races them.

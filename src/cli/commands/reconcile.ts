@@ -9,7 +9,7 @@ export function registerReconcileCommand(program: Command, context: CliContext):
   const command = program
     .command('reconcile')
     .description('hash-diff report of source vs target: rows missing / extra / different (read-only unless --repair)');
-  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks']);
+  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks', 'fireTriggers']);
   command
     .addOption(new Option('--repair', 'apply the statements that make the target equal'))
     .addOption(new Option('--print-sql', 'print the statements that would fix the differences'))
@@ -19,7 +19,7 @@ export function registerReconcileCommand(program: Command, context: CliContext):
       const { runEngine } = await import('../run-engine.js');
       const repair = flags.repair === true;
       const report = await runEngine({
-        config, logger, apply: repair, collectSql: flags.printSql === true, bulkCopyWhenEmpty: false, createMissing: false,
+        config, logger, apply: repair, collectSql: flags.printSql === true, bulkCopyWhenEmpty: false, createMissing: false, writes: repair,
       });
       const equal = allEqual(report, repair);
       await writeSyncOutput(context, report, {

@@ -9,7 +9,7 @@ export function registerReplicateCommand(program: Command, context: CliContext):
   const command = program
     .command('replicate')
     .description('continuous one-way CDC from the source binlog to the target');
-  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks', 'kafka']);
+  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks', 'fireTriggers', 'kafka']);
   command
     .addOption(new Option('--consistency <mode>', 'table: one lane per table, tables in parallel (default) | transaction: source transactions applied atomically, in one lane'))
     .addOption(new Option('--max-transaction-mib <n>', 'the most row changes (MiB) held in memory until their commit arrives (every transaction with --consistency transaction; prepared XA transactions in any mode); past it scsc stops with TRANSACTION_TOO_LARGE (default 256)'))

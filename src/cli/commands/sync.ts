@@ -11,7 +11,7 @@ export function registerSyncCommand(program: Command, context: CliContext): void
   const command = program
     .command('sync')
     .description('one-time sync: make every common table of the target equal to the source');
-  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'dryRun', 'keepFkChecks', 'detector', 'state']);
+  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'dryRun', 'keepFkChecks', 'fireTriggers', 'detector', 'state']);
   command
     .addOption(new Option('--create-missing', 'create source tables missing on the target from the source DDL'))
     .addOption(new Option('--print-sql', 'print the statements (with --dry-run: the ones that would run)'))
@@ -42,7 +42,7 @@ table equal; --detector off always runs; --dry-run always plans and stores nothi
       if (gate !== undefined) logger.info({ detector: gate.detector, reason: gate.reason }, 'source changed: syncing');
       const report = await runEngine({
         config, logger, apply: !config.dryRun, collectSql: flags.printSql === true,
-        bulkCopyWhenEmpty: true, createMissing: flags.createMissing === true,
+        bulkCopyWhenEmpty: true, createMissing: flags.createMissing === true, writes: true,
       });
       await writeSyncOutput(context, report, {
         verb: 'sync', json: config.json, printSql: flags.printSql === true, readOnly: config.dryRun,

@@ -12,7 +12,7 @@ export function registerWatchCommand(program: Command, context: CliContext): voi
   const command = program
     .command('watch')
     .description('poll change signatures and sync on change (no binlog needed)');
-  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks', 'detector', 'state']);
+  addOptions(command, ['source', 'target', 'include', 'exclude', 'batchSize', 'workers', 'keepFkChecks', 'fireTriggers', 'detector', 'state']);
   command
     .addOption(new Option('--interval <duration>', 'poll interval, e.g. 30s (default 30s)'))
     .addHelpText('after', `
