@@ -1,9 +1,10 @@
 import { queryRows, str, type Queryable } from './query-rows.js';
 
 /**
- * The triggers of a database's tables, by table name (information_schema shows a user the triggers of
- * tables it holds a privilege on). A write to a table runs its triggers; a native replica does not run
- * them for the rows it applies, so scsc refuses such tables unless told to let them run.
+ * The triggers of a database's tables, by table name. MariaDB lists them to any account with a
+ * privilege on the table; MySQL only to one with the TRIGGER privilege. A write to a table runs its
+ * triggers; a native replica does not run them for the rows it applies, so scsc refuses such tables
+ * unless told to let them run.
  */
 export async function readTableTriggers(db: Queryable, database: string): Promise<Map<string, string[]>> {
   const rows = await queryRows(db, `SELECT EVENT_OBJECT_TABLE AS tbl, TRIGGER_NAME AS name FROM information_schema.TRIGGERS
