@@ -9,9 +9,10 @@ import type { BinlogSource } from '../../src/source/binlog-source.js';
 import { positionKey, type Boundary } from '../../src/core/position.js';
 import { binlogSourceAtHead } from '../env/binlog-changes.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
-import { runCli, startCli } from '../env/run-cli.js';
+import { runCli, startCli, type RunningCli } from '../env/run-cli.js';
 import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
-import { exactSnapshot } from '../env/type-fixture.js';
+import { exactSnapshot, type Snapshot } from '../env/type-fixture.js';
+import { legacyCheckpointTableSql } from '../env/legacy-checkpoint.js';
 
 /*
  * A failover behind one address: the source's host:port (the stream's name) reaches another server,
@@ -83,11 +84,7 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     const original = primary as MariaDbServer;
     await original.sql(`${SCHEMA}; INSERT INTO app.items SELECT seq, CONCAT('original-', seq) FROM app.seq_1_to_300`);
     // The checkpoint table as versions before source_server made it: the first start adds the column.
-    await target.sql(`${SCHEMA}; CREATE TABLE app._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
-      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
-      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
-      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
-      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB`);
+    await target.sql(`${SCHEMA}; ${legacyCheckpointTableSql('app')}`);
     const args = ['replicate', '--source', original.url('app'), '--target', target.url('app'), '--log-level', 'info'];
 
     const first = startCli(args);
@@ -152,28 +149,38 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     assert.equal(await again.exited, 0, again.output().slice(-3000));
   });
 
-  it('a running scsc replicate whose source fails over to another server re-snapshots from it with --resnapshot-on-source-change', async () => {
+  /**
+   * `scsc replicate FLAGS` of `database` from a server of its own, caught up; then that server stops
+   * and another (other rows, a longer binlog) starts on its port. Returns before the reconnect.
+   */
+  async function failoverWhileRunning(database: string, flags: string[]): Promise<{ original: MariaDbServer; successor: MariaDbServer; cli: RunningCli; before: Snapshot }> {
     const target = servers.target;
-    const schema = 'CREATE DATABASE live; CREATE TABLE live.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
-    const original = await startMariaDbServer({ name: 'live-primary' });
+    const schema = `CREATE DATABASE ${database}; CREATE TABLE ${database}.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)`;
+    const original = await startMariaDbServer({ name: `${database}-primary` });
     extra.push(original);
-    await original.sql(`${schema}; INSERT INTO live.items SELECT seq, CONCAT('original-', seq) FROM live.seq_1_to_200`);
+    await original.sql(`${schema}; INSERT INTO ${database}.items SELECT seq, CONCAT('original-', seq) FROM ${database}.seq_1_to_200`);
     await target.sql(schema);
-    const cli = startCli(['replicate', '--source', original.url('live'), '--target', target.url('live'), '--resnapshot-on-source-change', '--log-level', 'info']);
-    try {
-      await waitForOutput(cli, 'streaming from the source binlog');
-      await original.sql("UPDATE live.items SET v = 'streamed' WHERE id <= 50");
-      await waitForTablesEqual({ server: original, database: 'live' }, { server: target, database: 'live' }, ['items'], cli);
+    const cli = startCli(['replicate', '--source', original.url(database), '--target', target.url(database), ...flags, '--log-level', 'info']);
+    await waitForOutput(cli, 'streaming from the source binlog');
+    await original.sql(`UPDATE ${database}.items SET v = 'streamed' WHERE id <= 50`);
+    await waitForTablesEqual({ server: original, database }, { server: target, database }, ['items'], cli);
+    const before = await exactSnapshot(target, database, 'items');
 
-      await original.stop();
-      const successor = await startMariaDbServer({ name: 'live-successor', port: original.port });
-      extra.push(successor);
-      await successor.sql(`${schema}; INSERT INTO live.items SELECT seq, CONCAT('successor-', seq) FROM live.seq_1_to_150`);
-      for (let round = 0; round < 20; round++) await successor.sql(`UPDATE live.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
+    await original.stop();
+    const successor = await startMariaDbServer({ name: `${database}-successor`, port: original.port });
+    extra.push(successor);
+    await successor.sql(`${schema}; INSERT INTO ${database}.items SELECT seq, CONCAT('successor-', seq) FROM ${database}.seq_1_to_150`);
+    for (let round = 0; round < 20; round++) await successor.sql(`UPDATE ${database}.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
+    return { original, successor, cli, before };
+  }
+
+  it('a running scsc replicate whose source fails over to another server re-snapshots from it with --resnapshot-on-source-change', async () => {
+    const { original, successor, cli } = await failoverWhileRunning('live', ['--resnapshot-on-source-change']);
+    try {
       await waitForOutput(cli, 're-snapshotting (--resnapshot-on-source-change)');
       await waitForOutput(cli, /streaming from the source binlog[\s\S]*streaming from the source binlog/);
       await successor.sql("INSERT INTO live.items VALUES (500, 'after the failover')");
-      await waitForTablesEqual({ server: successor, database: 'live' }, { server: target, database: 'live' }, ['items'], cli);
+      await waitForTablesEqual({ server: successor, database: 'live' }, { server: servers.target, database: 'live' }, ['items'], cli);
       assert.match(cli.output(), new RegExp(`read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
     } finally {
       cli.child.kill('SIGTERM');
@@ -182,26 +189,14 @@ describe('a source that turns out to be another server', { skip: servers.skip },
   });
 
   it('a running scsc replicate whose source fails over stops with SOURCE_CHANGED at its reconnect and writes nothing from the new server', async () => {
-    const target = servers.target;
-    const schema = 'CREATE DATABASE halt; CREATE TABLE halt.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)';
-    const original = await startMariaDbServer({ name: 'halt-primary' });
-    extra.push(original);
-    await original.sql(`${schema}; INSERT INTO halt.items SELECT seq, CONCAT('original-', seq) FROM halt.seq_1_to_100`);
-    await target.sql(schema);
-    const cli = startCli(['replicate', '--source', original.url('halt'), '--target', target.url('halt'), '--log-level', 'info']);
-    await waitForOutput(cli, 'streaming from the source binlog');
-    await original.sql("UPDATE halt.items SET v = 'streamed' WHERE id <= 10");
-    await waitForTablesEqual({ server: original, database: 'halt' }, { server: target, database: 'halt' }, ['items'], cli);
-    const before = await exactSnapshot(target, 'halt', 'items');
-
-    await original.stop();
-    const successor = await startMariaDbServer({ name: 'halt-successor', port: original.port });
-    extra.push(successor);
-    await successor.sql(`${schema}; INSERT INTO halt.items SELECT seq, CONCAT('successor-', seq) FROM halt.seq_1_to_50`);
-    for (let round = 0; round < 20; round++) await successor.sql(`UPDATE halt.items SET v = CONCAT('round-', ${round}) WHERE id % 20 = ${round}`);
-    assert.equal(await cli.exited, 4, cli.output().slice(-3000));
+    const { original, successor, cli, before } = await failoverWhileRunning('halt', []);
+    try {
+      assert.equal(await cli.exited, 4, cli.output().slice(-3000));
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
     assert.match(cli.output(), new RegExp(`error SOURCE_CHANGED: .*read from the server with server_id=${original.serverId}, this one has server_id=${successor.serverId}`));
-    assert.deepEqual(await exactSnapshot(target, 'halt', 'items'), before, 'nothing of the new server was applied');
+    assert.deepEqual(await exactSnapshot(servers.target, 'halt', 'items'), before, 'nothing of the new server was applied');
   });
 
   it('a restart point past the end of its binlog file (the source lost its binlog\'s end) fails with CHECKPOINT_PURGED saying so', async () => {
@@ -236,12 +231,7 @@ describe('a source that turns out to be another server', { skip: servers.skip },
     const source = await startMariaDbServer({ name: 'limited-source' });
     extra.push(source);
     await source.sql("CREATE DATABASE lim; CREATE TABLE lim.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); INSERT INTO lim.items VALUES (1, 'a')");
-    await target.sql(`CREATE DATABASE lim; CREATE TABLE lim.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL);
-      CREATE TABLE lim._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
-      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
-      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
-      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
-      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB;
+    await target.sql(`CREATE DATABASE lim; CREATE TABLE lim.items (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL); ${legacyCheckpointTableSql('lim')};
       CREATE USER writer@'127.0.0.1' IDENTIFIED BY 'pw'; GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON lim.* TO writer@'127.0.0.1'`);
     const cli = startCli(['replicate', '--source', source.url('lim'), '--target', target.url('lim', 'writer', 'pw'), '--log-level', 'info']);
     try {

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { before, describe, it } from 'node:test';
 import { findFreePort } from '../../src/sandbox/free-port.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
+import { legacyCheckpointTableSql } from '../env/legacy-checkpoint.js';
 import { runCli, startCli, type CliResult, type RunningCli } from '../env/run-cli.js';
 
 const servers = mariaDbServersForTests({ source: {}, target: {} });
@@ -132,11 +133,7 @@ describe('scsc status', { skip: servers.skip, timeout: 600_000 }, () => {
   });
 
   it('reads a checkpoint table of an earlier version (no source_server column) without changing it', async () => {
-    await servers.target.sql(`CREATE DATABASE legacy; CREATE TABLE legacy._scsc_checkpoint (stream VARCHAR(191) NOT NULL, lane VARCHAR(191) NOT NULL,
-      applied_key VARCHAR(64) NOT NULL, file VARCHAR(255) NULL, file_offset BIGINT UNSIGNED NULL, change_index INT UNSIGNED NULL,
-      gtid VARCHAR(255) NULL, resume_file VARCHAR(255) NOT NULL, resume_offset BIGINT UNSIGNED NOT NULL, resume_key VARCHAR(64) NOT NULL,
-      resume_gtid VARCHAR(255) NULL, source_commit_time DATETIME(3) NULL, applied_at DATETIME(3) NOT NULL,
-      rows_applied BIGINT UNSIGNED NOT NULL DEFAULT 0, PRIMARY KEY (stream, lane)) ENGINE=InnoDB;
+    await servers.target.sql(`CREATE DATABASE legacy; ${legacyCheckpointTableSql('legacy')};
       INSERT INTO legacy._scsc_checkpoint (stream, lane, applied_key, resume_file, resume_offset, resume_key, applied_at)
         VALUES ('10.0.0.9:3306/shop', '*', '', 'binlog.000042', 1234, '', '2026-11-20 10:00:00')`);
     const json = parse(await runCli(['status', '--target', servers.target.url('legacy'), '--json']));
