@@ -349,7 +349,7 @@ async function copyTables(options: SnapshotOptions, sourceSession: Pool): Promis
     const report = await runSync({
       sourceSession,
       source: config.source!, target: config.target!, include: options.selected, exclude: [], workers: config.workers,
-      batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks, refuseTargetTriggers: !config.fireTriggers,
+      batchSize: config.batchSize, apply: true, collectSql: false, bulkCopyWhenEmpty: true, keepFkChecks: config.keepFkChecks,
       createMissing: true, stopRequested: () => options.stop.aborted,
     });
     const failed = report.tables.filter((t) => t.status === 'error' || t.status === 'refused' || t.status === 'stopped');
