@@ -45,9 +45,16 @@ export function sessionSettingsSql(keepFkChecks: boolean): string {
   ].join(', ');
 }
 
+/**
+ * The longest text a session's GROUP_CONCAT builds (its group_concat_max_len; the default, 1 KB, is
+ * far too short for a chunk's list of row digests). Under the smallest default max_allowed_packet
+ * (4 MiB, MySQL 5.7), so such a list always fits in one packet.
+ */
+export const GROUP_CONCAT_BYTES = 4 * 1024 * 1024 - 1024;
+
 /** A small pool of connections with scsc's session settings and exact value decoding. */
 export async function openSessionPool(url: DatabaseUrl, options: SessionPoolOptions): Promise<Pool> {
-  const settings = sessionSettingsSql(options.keepFkChecks === true);
+  const settings = `${sessionSettingsSql(options.keepFkChecks === true)}, group_concat_max_len = ${GROUP_CONCAT_BYTES}`;
   const poolOptions: PoolOptions = {
     ...toMysqlConnectionOptions(url),
     connectionLimit: options.connections,

@@ -1,8 +1,8 @@
 import { compareBuckets, hashSpans, keysHeld } from './diff-buckets.js';
-import { DENSE_DRIFT, densityFromBuckets, rowsPerBucket, type DriftEstimate } from './diff-cost-model.js';
+import { DENSE_DRIFT, densityFromBuckets, LIST_DRIFT, rowsPerBucket, type DriftEstimate } from './diff-cost-model.js';
 import { joinSpans, spansSql, spanWidth, type IntSpan } from './diff-integer-spans.js';
 import { addChunk, type DiffStats, type RowDifferences } from './diff-result.js';
-import { compareRowsInKeyOrder, type RowCounts } from './leaf-compare.js';
+import { compareDigestLists, compareRowsInKeyOrder, DIGEST_LIST_ROWS, type RowCounts } from './leaf-compare.js';
 import type { TableSide } from './table-side.js';
 
 export interface IntegerDiff {
@@ -23,8 +23,9 @@ const SPANS_PER_QUERY = 2000;
 
 /**
  * Compares one chunk of a single-column integer key, as the cost model plans it: hashed whole first,
- * or straight in power-of-two buckets of the key (one GROUP BY per side), or row by row. Differing
- * buckets are refined with finer buckets until comparing their rows one by one is cheaper.
+ * or straight in power-of-two buckets of the key (one GROUP BY per side), or row by row (a list of
+ * row digests a side). Differing buckets are refined with finer buckets until comparing their rows
+ * one by one is cheaper.
  */
 export async function compareIntegerChunk(diff: IntegerDiff, chunk: IntSpan): Promise<RowCounts> {
   const found: RowDifferences = { missing: [], extra: [], changed: [] };
@@ -33,11 +34,18 @@ export async function compareIntegerChunk(diff: IntegerDiff, chunk: IntSpan): Pr
   let counts: RowCounts;
   switch (diff.estimate.planChunk()) {
     case 'rows':
-      counts = await compareSpanRows(diff, [chunk], found);
+      counts = await compareSpanRows(diff, [chunk], expectedRows, found);
       diff.stats.chunksRowByRow++;
       break;
     case 'buckets':
-      counts = await refine(diff, [chunk], expectedRows, Math.max(diff.estimate.density, 1 / expectedRows), 64, found);
+      // Listing every row costs the servers less than buckets (LIST_DRIFT); finer levels of buckets
+      // hold few rows, so only a whole chunk is listed.
+      if (diff.estimate.density >= LIST_DRIFT && expectedRows <= DIGEST_LIST_ROWS) {
+        counts = await compareSpanRows(diff, [chunk], expectedRows, found);
+        diff.stats.chunksRowByRow++;
+      } else {
+        counts = await refine(diff, [chunk], expectedRows, Math.max(diff.estimate.density, 1 / expectedRows), 64, found);
+      }
       break;
     case 'hash-first': {
       const [onSource, onTarget] = await Promise.all([hashSpans(diff.source, [chunk]), hashSpans(diff.target, [chunk])]);
@@ -64,7 +72,7 @@ export async function compareIntegerChunk(diff: IntegerDiff, chunk: IntSpan): Pr
 async function refine(diff: IntegerDiff, spans: IntSpan[], rows: number, density: number, shiftAbove: number, into: RowDifferences): Promise<RowCounts> {
   const perValue = rows / Number(spanWidth(spans, diff.chunkWidth));
   const shift = Math.min(shiftAbove - 1, Math.floor(Math.log2(rowsPerBucket(density) / perValue)));
-  if (rows <= diff.leafRows || density >= DENSE_DRIFT || shift < 1) return compareSpanRows(diff, spans, into);
+  if (rows <= diff.leafRows || density >= DENSE_DRIFT || shift < 1) return compareSpanRows(diff, spans, rows, into);
 
   const { counts, buckets, differing } = await compareBuckets(diff.source, diff.target, spans, shift);
   if (differing.length === 0) return counts;
@@ -74,18 +82,23 @@ async function refine(diff: IntegerDiff, spans: IntSpan[], rows: number, density
   // Every difference lies in a differing bucket: their rows hold them all.
   const differingRows = differing.reduce((sum, d) => sum + d.rows, 0);
   const inside = Math.min(1, (levelDensity * Math.max(counts.sourceRows, counts.targetRows)) / Math.max(1, differingRows));
-  if (differingRows / differing.length <= 2 * rowsPerBucket(inside) || inside >= DENSE_DRIFT) await compareSpanRows(diff, differing.map((d) => d.span), into);
+  if (differingRows / differing.length <= 2 * rowsPerBucket(inside) || inside >= DENSE_DRIFT) await compareSpanRows(diff, differing.map((d) => d.span), differingRows, into);
   else await refine(diff, joinSpans(differing.map((n) => n.span)), differingRows, inside, shift, into);
   return counts;
 }
 
-/** Row-by-row comparison of spans (in key order), at most SPANS_PER_QUERY of them per query. */
-async function compareSpanRows(diff: IntegerDiff, spans: readonly IntSpan[], into: RowDifferences): Promise<RowCounts> {
+/**
+ * Row-by-row comparison of spans (in key order, about `rows` rows), at most SPANS_PER_QUERY of them
+ * per query: as digest lists when they fit in one, else (or when a list came back cut) in pages.
+ */
+async function compareSpanRows(diff: IntegerDiff, spans: readonly IntSpan[], rows: number, into: RowDifferences): Promise<RowCounts> {
   const joined = joinSpans(spans);
   const total: RowCounts = { sourceRows: 0, targetRows: 0 };
   for (let i = 0; i < joined.length; i += SPANS_PER_QUERY) {
     const batch = joined.slice(i, i + SPANS_PER_QUERY);
-    const counts = await compareRowsInKeyOrder(diff.source, diff.target, (side) => spansSql(side.sql.keyList, batch), into);
+    const where = (side: TableSide): string => spansSql(side.sql.keyList, batch);
+    const counts = (rows <= DIGEST_LIST_ROWS ? await compareDigestLists(diff.source, diff.target, where, into) : undefined)
+      ?? await compareRowsInKeyOrder(diff.source, diff.target, where, into);
     total.sourceRows += counts.sourceRows;
     total.targetRows += counts.targetRows;
   }

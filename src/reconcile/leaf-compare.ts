@@ -1,4 +1,5 @@
 import { columnClass } from '../core/column-class.js';
+import { GROUP_CONCAT_BYTES } from '../mysql/session-pool.js';
 import { keyString, type RowValue } from '../core/row-value.js';
 import { compareIntegerText, normalInteger } from './diff-integer-spans.js';
 import type { RowDifferences } from './diff-result.js';
@@ -66,6 +67,43 @@ export async function compareRowsInKeyOrder(
     after = normalInteger(bound);
   }
 }
+
+/**
+ * compareRowsInKeyOrder in one answer a side: every row's `key digest` joined into one text by
+ * GROUP_CONCAT. The servers do the work of a chunk hash (no GROUP BY, no ORDER BY) and send about 25
+ * bytes a row in one value, which scsc splits instead of decoding a result row per row. Returns
+ * undefined, having compared nothing, when a side's list was cut at the session's
+ * group_concat_max_len (GROUP_CONCAT_BYTES).
+ */
+export async function compareDigestLists(
+  source: TableSide, target: TableSide, where: (side: TableSide) => string, into: RowDifferences,
+): Promise<RowCounts | undefined> {
+  const read = async (side: TableSide): Promise<string[] | undefined> => {
+    const [rows] = await side.pool.query({
+      sql: `SELECT COUNT(*), GROUP_CONCAT(${side.sql.keyList}, ' ', ${side.sql.rowDigest}) FROM ${side.from} WHERE ${where(side)}`,
+      rowsAsArray: true,
+    });
+    const [count, list] = (rows as Array<[string, string | Buffer | null]>)[0] ?? ['0', null];
+    const entries = list === null ? [] : (typeof list === 'string' ? list : list.toString('latin1')).split(',');
+    if (entries.length !== Number(count)) return undefined;
+    // Without ORDER BY the rows come in the order the server read them: the key's, on a range of the
+    // primary key. Checked, since another plan may read them otherwise.
+    for (let i = 1; i < entries.length; i++) {
+      if (compareIntegerText(keyOf(entries[i - 1] as string), keyOf(entries[i] as string)) > 0) return entries.sort((a, b) => compareIntegerText(keyOf(a), keyOf(b)));
+    }
+    return entries;
+  };
+  const [onSource, onTarget] = await Promise.all([read(source), read(target)]);
+  if (onSource === undefined || onTarget === undefined) return undefined;
+  mergeByIntegerKey(onSource, onTarget, into);
+  return { sourceRows: onSource.length, targetRows: onTarget.length };
+}
+
+/**
+ * Rows a digest list is asked for at most: 38 bytes a row at most (a 20-digit key, a space, 16 hex
+ * digits, a comma) within the sessions' GROUP_CONCAT limit. A list cut all the same is read in pages.
+ */
+export const DIGEST_LIST_ROWS = Math.floor(GROUP_CONCAT_BYTES / 38);
 
 const keyOf = (text: string): string => text.slice(0, text.indexOf(' '));
 

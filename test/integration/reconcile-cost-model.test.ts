@@ -9,8 +9,8 @@ import { mariaDbServersForTests } from '../env/mariadb.js';
 import { runCli } from '../env/run-cli.js';
 
 /*
- * The diff's cost model on real servers: dense drift is compared row by row, sparse drift in hashed
- * buckets with a transfer that follows the differences; integer keys at the ends of their types,
+ * The diff's cost model on real servers: dense drift, and drift of about 1%, is compared row by row,
+ * sparse drift in hashed buckets with a transfer that follows the differences; integer keys at the ends of their types,
  * far-apart key clusters and drift confined to one region of a table; composite keys bisected. Every
  * expectation comes from reading both tables whole, independently of scsc's hashes.
  */
@@ -95,6 +95,16 @@ describe('diff cost model: dense, sparse and regional drift, integer key edges',
       INSERT INTO t SELECT seq, 0, 'extra', 0 FROM seq_100001_to_105000;`);
     const { t } = await findAndRepair('c_dense');
     assert.ok((t?.chunksRowByRow ?? 0) >= 2, `chunks compared row by row: ${t?.chunksRowByRow} of ${t?.chunks}`);
+  });
+
+  it('drift of about 1% in every chunk: once a chunk differed, the next ones are compared as digest lists', async () => {
+    await plant('c_percent', `CREATE TABLE t (id BIGINT PRIMARY KEY, a INT NOT NULL, b VARCHAR(40));
+      INSERT INTO t SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_100000;`,
+    `UPDATE t SET a = a + 1 WHERE id % 150 = 0; DELETE FROM t WHERE id % 211 = 3; INSERT INTO t SELECT seq, 0, 'extra' FROM seq_100001_to_100400;`);
+    const { t } = await findAndRepair('c_percent');
+    assert.ok((t?.chunks ?? 0) >= 4, `chunks: ${t?.chunks}`);
+    // The chunks compared first (two at once) are hashed whole, then in buckets.
+    assert.ok((t?.chunksRowByRow ?? 0) >= (t?.chunks ?? 0) - 2, `chunks compared row by row: ${t?.chunksRowByRow} of ${t?.chunks}`);
   });
 
   it('sparse drift is found in buckets: the rows compared follow the differences, not the table', async () => {

@@ -7,7 +7,7 @@ import { readServerInfo } from '../../src/mysql/server-info.js';
 import { openSessionPool } from '../../src/mysql/session-pool.js';
 import { rowHashForm } from '../../src/reconcile/canonical-row-sql.js';
 import type { RowDifferences } from '../../src/reconcile/diff-result.js';
-import { compareRowsInKeyOrder } from '../../src/reconcile/leaf-compare.js';
+import { compareDigestLists, compareRowsInKeyOrder } from '../../src/reconcile/leaf-compare.js';
 import { makeTableSide, type TableSide } from '../../src/reconcile/table-side.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
 
@@ -15,6 +15,8 @@ import { mariaDbServersForTests } from '../env/mariadb.js';
  * The row-by-row merge of integer keys reads both servers page by page: whatever the page size, and
  * wherever the differences fall against the pages' ends (the first or last row of a page, a side
  * running out first, keys past the other side's last one), it must find exactly the differences.
+ * Read as one digest list a side, the same rows give the same differences, in whatever order a
+ * server lists them; a list too long for one answer is refused whole.
  */
 
 const servers = mariaDbServersForTests({ source: {}, target: {} });
@@ -22,15 +24,24 @@ const servers = mariaDbServersForTests({ source: {}, target: {} });
 const SCHEMA = `CREATE TABLE t (k BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10));
   INSERT INTO t SELECT CAST(seq AS SIGNED) * 2 - 60, CONCAT('v', seq) FROM seq_1_to_60;
   CREATE TABLE z (k INT(6) UNSIGNED ZEROFILL NOT NULL PRIMARY KEY, v INT);
-  INSERT INTO z SELECT seq, seq FROM seq_1_to_40;`;
+  INSERT INTO z SELECT seq, seq FROM seq_1_to_40;
+  CREATE TABLE o (k INT NOT NULL PRIMARY KEY, v INT NOT NULL, KEY by_v (v));
+  INSERT INTO o SELECT seq, 1000 - seq FROM seq_1_to_50;
+  CREATE TABLE big (k BIGINT NOT NULL PRIMARY KEY);
+  INSERT INTO big SELECT seq + 1000000000000000 FROM seq_1_to_150000;`;
 const DRIFT = `DELETE FROM t WHERE k IN (-58, -56, 0, 2, 60); UPDATE t SET v = 'x' WHERE k IN (-54, -2, 4, 58);
   INSERT INTO t VALUES (-1000, 'lo'), (-57, 'odd'), (1, 'odd'), (61, 'hi'), (62, 'hi'), (1000, 'hi');
-  DELETE FROM z WHERE k IN (1, 20, 40); UPDATE z SET v = 0 WHERE k IN (2, 21, 39); INSERT INTO z VALUES (41, 0), (100, 0);`;
+  DELETE FROM z WHERE k IN (1, 20, 40); UPDATE z SET v = 0 WHERE k IN (2, 21, 39); INSERT INTO z VALUES (41, 0), (100, 0);
+  DELETE FROM o WHERE k IN (1, 25); UPDATE o SET v = 2000 WHERE k = 50; INSERT INTO o VALUES (51, 5);
+  DELETE FROM big WHERE k = 1000000000000002;`;
 
 const EXPECTED: Record<string, { missing: string[]; extra: string[]; changed: string[] }> = {
   t: { missing: ['-58', '-56', '0', '2', '60'], extra: ['-1000', '-57', '1', '61', '62', '1000'], changed: ['-54', '-2', '4', '58'] },
   z: { missing: ['1', '20', '40'], extra: ['41', '100'], changed: ['2', '21', '39'] },
 };
+const ROWS: Record<string, [number, number]> = { t: [60, 61], z: [40, 39] };
+
+const values = (keys: unknown[][]): string[] => keys.map((k) => String(BigInt(String(k[0])))).sort((a, b) => Number(a) - Number(b));
 
 describe('row-by-row merge of integer keys in pages', { skip: servers.skip }, () => {
   const pools: Pool[] = [];
@@ -54,7 +65,7 @@ describe('row-by-row merge of integer keys in pages', { skip: servers.skip }, ()
       };
     };
     const [source, target] = await Promise.all([open('source'), open('target')]);
-    for (const table of Object.keys(EXPECTED)) sides[table] = [source.side(table), target.side(table)];
+    for (const table of [...Object.keys(EXPECTED), 'o', 'big']) sides[table] = [source.side(table), target.side(table)];
   });
   after(async () => {
     await Promise.all(pools.map((pool) => pool.end()));
@@ -66,11 +77,43 @@ describe('row-by-row merge of integer keys in pages', { skip: servers.skip }, ()
         const [source, target] = sides[table] as [TableSide, TableSide];
         const found: RowDifferences = { missing: [], extra: [], changed: [] };
         const counts = await compareRowsInKeyOrder(source, target, () => '1=1', found, pageRows);
-        const values = (keys: unknown[][]): string[] => keys.map((k) => String(BigInt(String(k[0])))).sort((a, b) => Number(a) - Number(b));
         assert.deepEqual({ missing: values(found.missing), extra: values(found.extra), changed: values(found.changed) }, expected, `${table}, pages of ${pageRows}`);
-        const [sourceRows, targetRows] = table === 't' ? [60, 61] : [40, 39];
+        const [sourceRows, targetRows] = ROWS[table] as [number, number];
         assert.deepEqual(counts, { sourceRows, targetRows });
       }
     });
   }
+
+  it('finds every difference from one digest list a side', async () => {
+    for (const [table, expected] of Object.entries(EXPECTED)) {
+      const [source, target] = sides[table] as [TableSide, TableSide];
+      const found: RowDifferences = { missing: [], extra: [], changed: [] };
+      const counts = await compareDigestLists(source, target, () => '1=1', found);
+      assert.deepEqual({ missing: values(found.missing), extra: values(found.extra), changed: values(found.changed) }, expected, table);
+      const [sourceRows, targetRows] = ROWS[table] as [number, number];
+      assert.deepEqual(counts, { sourceRows, targetRows });
+    }
+  });
+
+  it('finds every difference when a server lists the rows out of key order', async () => {
+    const [source, target] = sides.o as [TableSide, TableSide];
+    // The covering index on v, whose order is the reverse of the key's, is what the server reads.
+    const [plan] = (await servers.target.sql(`EXPLAIN SELECT COUNT(*), GROUP_CONCAT(${target.sql.keyList}, ' ', ${target.sql.rowDigest}) FROM ${target.from}`)) as Array<{ key: string | null }>;
+    assert.equal(plan?.key, 'by_v');
+    const found: RowDifferences = { missing: [], extra: [], changed: [] };
+    const counts = await compareDigestLists(source, target, () => '1=1', found);
+    assert.deepEqual({ missing: values(found.missing), extra: values(found.extra), changed: values(found.changed) }, { missing: ['1', '25'], extra: ['51'], changed: ['50'] });
+    assert.deepEqual(counts, { sourceRows: 50, targetRows: 49 });
+  });
+
+  it('refuses a digest list cut at the session limit, and the pages still compare those rows', async () => {
+    const [source, target] = sides.big as [TableSide, TableSide];
+    const found: RowDifferences = { missing: [], extra: [], changed: [] };
+    assert.equal(await compareDigestLists(source, target, () => '1=1', found), undefined);
+    assert.deepEqual(found, { missing: [], extra: [], changed: [] });
+    const counts = await compareRowsInKeyOrder(source, target, () => '1=1', found);
+    assert.deepEqual({ counts, missing: values(found.missing), extra: found.extra.length, changed: found.changed.length }, {
+      counts: { sourceRows: 150_000, targetRows: 149_999 }, missing: ['1000000000000002'], extra: 0, changed: 0,
+    });
+  });
 });
