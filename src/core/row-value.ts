@@ -5,11 +5,11 @@
  */
 export type RowValue = string | Buffer | null;
 
-/** A stable map key for a row's key values (strings and bytes kept apart). */
-export function keyString(values: readonly RowValue[]): string {
-  if (values.length === 0) return '';
+/** A stable map key for a row's key values (strings and bytes kept apart): the first `length` of `values`. */
+export function keyString(values: readonly RowValue[], length = values.length): string {
+  if (length === 0) return '';
   let id = keyPart(values[0] as RowValue);
-  for (let i = 1; i < values.length; i++) id += `\u0001${keyPart(values[i] as RowValue)}`;
+  for (let i = 1; i < length; i++) id += `\u0001${keyPart(values[i] as RowValue)}`;
   return id;
 }
 

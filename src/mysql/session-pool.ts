@@ -47,8 +47,8 @@ export function sessionSettingsSql(keepFkChecks: boolean): string {
 
 /**
  * The longest text a session's GROUP_CONCAT builds (its group_concat_max_len; the default, 1 KB, is
- * far too short for a chunk's list of row digests). Under the smallest default max_allowed_packet
- * (4 MiB, MySQL 5.7), so such a list always fits in one packet.
+ * far too short for a chunk's list of row digests). The server also cuts at max_allowed_packet, when
+ * that is smaller (the smallest default is MySQL 5.7's 4 MiB); the queries relying on it read both.
  */
 export const GROUP_CONCAT_BYTES = 4 * 1024 * 1024 - 1024;
 

@@ -9,12 +9,14 @@
  */
 
 /**
- * Differences per row from which a single-column integer key's chunk is compared row by row, as one
- * list of row digests a side (compareDigestLists), rather than in buckets. The servers' work is what
- * decides here, not the rows sent: a digest list costs a server what hashing the range whole costs,
- * buckets a quarter more (MariaDB aggregates a GROUP BY on an expression of the key through a
- * temporary table, one lookup per row). The list sends more bytes, 25 a row against about
- * 70·sqrt(d) for buckets: below this density, where that is over 6 times as many, buckets are kept.
+ * Differences per row in the last chunk from which the next chunk is compared row by row at once,
+ * without hashing it first: a single-column integer key as one list of row digests a side
+ * (compareDigestLists), other keys as a row of key and digest per row. The servers' work decides
+ * here, not the rows sent. A digest list costs a server what hashing the chunk whole costs, buckets
+ * of an integer key a quarter more (MariaDB aggregates a GROUP BY on an expression of the key through
+ * a temporary table), and bisecting other keys hashes every row once per level, with a CASE over the
+ * split keys on each. The list sends more bytes, 25 a row against about 70·sqrt(d) for buckets:
+ * below this density, where that is over 6 times as many, the chunk is hashed in parts.
  */
 export const LIST_DRIFT = 1 / 256;
 
@@ -42,7 +44,7 @@ export type ChunkPlan = 'hash-first' | 'buckets' | 'rows';
  * What the last chunk compared showed, as the guess for the next one (drift tends to come in
  * regions: a bulk update, a restore, a time range): while chunks are equal a chunk is hashed whole
  * first (one small answer); after one that differed that hash would be wasted work, so the next goes
- * straight to buckets, or to a row-by-row comparison when the drift was dense.
+ * straight to buckets, or to a row-by-row comparison when the drift was at least LIST_DRIFT.
  */
 export class DriftEstimate {
   private lastDensity = 0;
@@ -69,6 +71,6 @@ export class DriftEstimate {
 
   planChunk(): ChunkPlan {
     if (this.lastDensity === 0) return 'hash-first';
-    return this.lastDensity >= DENSE_DRIFT ? 'rows' : 'buckets';
+    return this.lastDensity >= LIST_DRIFT ? 'rows' : 'buckets';
   }
 }

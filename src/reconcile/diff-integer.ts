@@ -1,8 +1,8 @@
 import { compareBuckets, hashSpans, keysHeld } from './diff-buckets.js';
-import { DENSE_DRIFT, densityFromBuckets, LIST_DRIFT, rowsPerBucket, type DriftEstimate } from './diff-cost-model.js';
+import { DENSE_DRIFT, densityFromBuckets, rowsPerBucket, type DriftEstimate } from './diff-cost-model.js';
 import { joinSpans, spansSql, spanWidth, type IntSpan } from './diff-integer-spans.js';
 import { addChunk, type DiffStats, type RowDifferences } from './diff-result.js';
-import { compareDigestLists, compareRowsInKeyOrder, DIGEST_LIST_ROWS, type RowCounts } from './leaf-compare.js';
+import { compareDigestLists, compareRowsInKeyOrder, type DigestListAim, type RowCounts } from './leaf-compare.js';
 import type { TableSide } from './table-side.js';
 
 export interface IntegerDiff {
@@ -13,6 +13,8 @@ export interface IntegerDiff {
   /** Rows per key value expected before any chunk is done. */
   rowsPerValue: number;
   leafRows: number;
+  /** The most rows a digest list is asked for (DIGEST_LIST_ROWS at first). */
+  listAim: DigestListAim;
   estimate: DriftEstimate;
   stats: DiffStats;
   differences: RowDifferences;
@@ -38,14 +40,7 @@ export async function compareIntegerChunk(diff: IntegerDiff, chunk: IntSpan): Pr
       diff.stats.chunksRowByRow++;
       break;
     case 'buckets':
-      // Listing every row costs the servers less than buckets (LIST_DRIFT); finer levels of buckets
-      // hold few rows, so only a whole chunk is listed.
-      if (diff.estimate.density >= LIST_DRIFT && expectedRows <= DIGEST_LIST_ROWS) {
-        counts = await compareSpanRows(diff, [chunk], expectedRows, found);
-        diff.stats.chunksRowByRow++;
-      } else {
-        counts = await refine(diff, [chunk], expectedRows, Math.max(diff.estimate.density, 1 / expectedRows), 64, found);
-      }
+      counts = await refine(diff, [chunk], expectedRows, Math.max(diff.estimate.density, 1 / expectedRows), 64, found);
       break;
     case 'hash-first': {
       const [onSource, onTarget] = await Promise.all([hashSpans(diff.source, [chunk]), hashSpans(diff.target, [chunk])]);
@@ -97,7 +92,7 @@ async function compareSpanRows(diff: IntegerDiff, spans: readonly IntSpan[], row
   for (let i = 0; i < joined.length; i += SPANS_PER_QUERY) {
     const batch = joined.slice(i, i + SPANS_PER_QUERY);
     const where = (side: TableSide): string => spansSql(side.sql.keyList, batch);
-    const counts = (rows <= DIGEST_LIST_ROWS ? await compareDigestLists(diff.source, diff.target, where, into) : undefined)
+    const counts = (rows <= diff.listAim.rows ? await compareDigestLists(diff.source, diff.target, where, into, diff.listAim) : undefined)
       ?? await compareRowsInKeyOrder(diff.source, diff.target, where, into);
     total.sourceRows += counts.sourceRows;
     total.targetRows += counts.targetRows;

@@ -16,7 +16,7 @@ export interface DiffStats {
   chunksDiffering: number;
   /** Rows whose per-row digests were fetched, both sides (the transfer that grows with the differences). */
   rowsCompared: number;
-  /** Chunks compared row by row without hashing them first (dense drift). */
+  /** Chunks compared row by row without hashing them first (after a chunk with drift of at least LIST_DRIFT). */
   chunksRowByRow: number;
 }
 

@@ -68,23 +68,36 @@ export async function compareRowsInKeyOrder(
   }
 }
 
+/** How many rows a digest list is asked for at most; lowered to what the servers' limit holds once one reports it. */
+export interface DigestListAim {
+  rows: number;
+}
+
 /**
  * compareRowsInKeyOrder in one answer a side: every row's `key digest` joined into one text by
  * GROUP_CONCAT. The servers do the work of a chunk hash (no GROUP BY, no ORDER BY) and send about 25
  * bytes a row in one value, which scsc splits instead of decoding a result row per row. Returns
- * undefined, having compared nothing, when a side's list was cut at the session's
- * group_concat_max_len (GROUP_CONCAT_BYTES).
+ * undefined, having compared nothing, when a side's list may have been cut.
+ *
+ * GROUP_CONCAT silently cuts its result at the smaller of group_concat_max_len and max_allowed_packet,
+ * anywhere, even inside the last entry (which the count would not show): the same statement reports
+ * that limit, and a list that reaches it is never used. `aim` follows the limit reported.
  */
 export async function compareDigestLists(
-  source: TableSide, target: TableSide, where: (side: TableSide) => string, into: RowDifferences,
+  source: TableSide, target: TableSide, where: (side: TableSide) => string, into: RowDifferences, aim?: DigestListAim,
 ): Promise<RowCounts | undefined> {
   const read = async (side: TableSide): Promise<string[] | undefined> => {
     const [rows] = await side.pool.query({
-      sql: `SELECT COUNT(*), GROUP_CONCAT(${side.sql.keyList}, ' ', ${side.sql.rowDigest}) FROM ${side.from} WHERE ${where(side)}`,
+      sql: `SELECT COUNT(*), GROUP_CONCAT(${side.sql.keyList}, ' ', ${side.sql.rowDigest}), LEAST(@@session.group_concat_max_len, @@session.max_allowed_packet)
+        FROM ${side.from} WHERE ${where(side)}`,
       rowsAsArray: true,
     });
-    const [count, list] = (rows as Array<[string, string | Buffer | null]>)[0] ?? ['0', null];
-    const entries = list === null ? [] : (typeof list === 'string' ? list : list.toString('latin1')).split(',');
+    const [count, list, limit] = (rows as Array<[string, string | Buffer | null, string]>)[0] ?? ['0', null, '0'];
+    if (aim !== undefined) aim.rows = Math.min(aim.rows, digestListRows(Number(limit)));
+    if (list === null) return Number(count) === 0 ? [] : undefined;
+    const text = typeof list === 'string' ? list : list.toString('latin1');
+    if (text.length >= Number(limit)) return undefined;
+    const entries = text.split(',');
     if (entries.length !== Number(count)) return undefined;
     // Without ORDER BY the rows come in the order the server read them: the key's, on a range of the
     // primary key. Checked, since another plan may read them otherwise.
@@ -99,11 +112,16 @@ export async function compareDigestLists(
   return { sourceRows: onSource.length, targetRows: onTarget.length };
 }
 
+/** Rows whose list surely fits in `bytes`: 38 bytes a row at most (a 20-digit key, a space, 16 hex digits, a comma). */
+function digestListRows(bytes: number): number {
+  return Math.floor(bytes / 38);
+}
+
 /**
- * Rows a digest list is asked for at most: 38 bytes a row at most (a 20-digit key, a space, 16 hex
- * digits, a comma) within the sessions' GROUP_CONCAT limit. A list cut all the same is read in pages.
+ * Rows a digest list is asked for at most, within the sessions' own GROUP_CONCAT limit (a server's
+ * smaller max_allowed_packet lowers it: DigestListAim). A list cut all the same is read in pages.
  */
-export const DIGEST_LIST_ROWS = Math.floor(GROUP_CONCAT_BYTES / 38);
+export const DIGEST_LIST_ROWS = digestListRows(GROUP_CONCAT_BYTES);
 
 const keyOf = (text: string): string => text.slice(0, text.indexOf(' '));
 
@@ -151,19 +169,18 @@ function mergeByIntegerKey(onSource: readonly string[], onTarget: readonly strin
 
 /** Any other key: JavaScript cannot order it as the servers' collations do, so match by value. */
 function matchByKey(onSource: readonly KeyedDigest[], onTarget: readonly KeyedDigest[], keyLength: number, into: RowDifferences): void {
-  const targetDigests = new Map<string, RowValue>();
-  for (const row of onTarget) targetDigests.set(keyString(row.slice(0, keyLength)), row[keyLength] as RowValue);
-  const seen = new Set<string>();
+  // Target rows not yet matched by a source row: what is left at the end is extra.
+  const unmatched = new Map<string, KeyedDigest>();
+  for (const row of onTarget) unmatched.set(keyString(row, keyLength), row);
   for (const row of onSource) {
-    const key = row.slice(0, keyLength);
-    const id = keyString(key);
-    seen.add(id);
-    const digest = targetDigests.get(id);
-    if (digest === undefined) into.missing.push(key);
-    else if (digest !== row[keyLength]) into.changed.push(key);
+    const id = keyString(row, keyLength);
+    const other = unmatched.get(id);
+    if (other === undefined) {
+      into.missing.push(row.slice(0, keyLength));
+      continue;
+    }
+    unmatched.delete(id);
+    if (other[keyLength] !== row[keyLength]) into.changed.push(row.slice(0, keyLength));
   }
-  for (const row of onTarget) {
-    const key = row.slice(0, keyLength);
-    if (!seen.has(keyString(key))) into.extra.push(key);
-  }
+  for (const row of unmatched.values()) into.extra.push(row.slice(0, keyLength));
 }

@@ -7,7 +7,7 @@ import { compareIntegerChunk, type IntegerDiff } from './diff-integer.js';
 import type { IntSpan } from './diff-integer-spans.js';
 import { addChunk, type DiffStats, type RowDifferences } from './diff-result.js';
 import { keyRangeSql, type KeyRange } from './key-range.js';
-import { compareRows, singleIntegerKey, type RowCounts } from './leaf-compare.js';
+import { compareRows, DIGEST_LIST_ROWS, singleIntegerKey, type RowCounts } from './leaf-compare.js';
 import { hashRange, nextChunkEnd, sameHash } from './range-hasher.js';
 import type { TableSide } from './table-side.js';
 
@@ -49,7 +49,7 @@ export async function diffTable(source: TableSide, target: TableSide, options: D
   if (plan !== undefined) {
     const diff: IntegerDiff = {
       source, target, chunkWidth: plan.width, rowsPerValue: plan.rowsPerValue,
-      leafRows: options.leafRows, estimate: new DriftEstimate(), stats, differences,
+      leafRows: options.leafRows, listAim: { rows: DIGEST_LIST_ROWS }, estimate: new DriftEstimate(), stats, differences,
     };
     // Known ranges need no walk over the key: a few chunks in flight keep both servers busy.
     await mapWithLimit(plan.chunks, CHUNKS_IN_FLIGHT, async (chunk) => {
