@@ -1,11 +1,11 @@
 // Benchmarks against named peers on throwaway servers, printed as ratios: npm run bench [-- NAME...]
-// NAME: schema, copy, reconcile, sync, memory, replicate, lag, replicate-memory (default all).
+// NAME: schema, copy, reconcile, sync, sync-uuid, memory, replicate, lag, replicate-memory (default all).
 // SCSC_BENCH_ROWS sets the table size; replicate replays a backlog of a tenth of it, replicate-memory all of it.
 // lag: SCSC_BENCH_LAG_SECONDS (20) at SCSC_BENCH_LAG_RATE rows/s (5000).
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { startMariaDbServer } from '../src/sandbox/mariadb-server.js';
 import type { BenchResult } from './bench-result.js';
-import { BENCH_TABLE_DDL, createBenchTable } from './bench-table.js';
+import { BENCH_TABLE_DDL, BENCH_UUID_TABLE_DDL, createBenchTable } from './bench-table.js';
 import { copyBench } from './copy.bench.js';
 import { introspectionBench } from './introspection.bench.js';
 import { lagBench } from './lag.bench.js';
@@ -16,7 +16,7 @@ import { replicateBench } from './replicate.bench.js';
 import { runScsc } from './run-scsc.js';
 import { syncBench } from './sync.bench.js';
 
-const ALL = ['schema', 'copy', 'reconcile', 'sync', 'memory', 'replicate', 'lag', 'replicate-memory'];
+const ALL = ['schema', 'copy', 'reconcile', 'sync', 'sync-uuid', 'memory', 'replicate', 'lag', 'replicate-memory'];
 const ON_ITEMS = ['copy', 'reconcile', 'sync', 'memory'];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL;
 const unknown = selected.filter((name) => !ALL.includes(name));
@@ -41,6 +41,12 @@ try {
   }
   if (selected.includes('reconcile')) results.push(await reconcileBench(source, target, 'bench', rows));
   if (selected.includes('sync')) results.push(await syncBench(source, target, 'bench', rows));
+  if (selected.includes('sync-uuid')) {
+    await createBenchTable(source, 'bench_uuid', rows, true, 'uuid');
+    await target.sql(`CREATE DATABASE bench_uuid; USE bench_uuid; ${BENCH_UUID_TABLE_DDL}`);
+    await runScsc(['sync', '--detector', 'off', '--source', source.url('bench_uuid'), '--target', target.url('bench_uuid')]);
+    results.push(await syncBench(source, target, 'bench_uuid', rows, 'uuid'));
+  }
   if (selected.includes('memory')) results.push(...(await memoryBench(source, target, 'bench', rows)));
   if (selected.includes('replicate')) results.push(...(await replicateBench(source, target, Math.max(1000, Math.floor(rows / 10)))));
   if (selected.includes('lag')) {

@@ -1,7 +1,7 @@
 import { findBinary } from '../src/sandbox/find-binary.js';
 import type { MariaDbServer } from '../src/sandbox/mariadb-server.js';
 import { median, type BenchResult } from './bench-result.js';
-import { plantDrift } from './bench-table.js';
+import { plantDrift, type BenchKey } from './bench-table.js';
 import { runScsc, timed } from './run-scsc.js';
 
 /**
@@ -9,7 +9,7 @@ import { runScsc, timed } from './run-scsc.js';
  * pt-table-sync --execute, each starting from the same drifted target, each checked afterwards.
  * SCSC_BENCH_RUNS (default 3) repeats the pair, interleaved, and reports the medians.
  */
-export async function syncBench(source: MariaDbServer, target: MariaDbServer, database: string, rows: number): Promise<BenchResult> {
+export async function syncBench(source: MariaDbServer, target: MariaDbServer, database: string, rows: number, key: BenchKey = 'integer'): Promise<BenchResult> {
   const runs = Math.max(1, Number(process.env.SCSC_BENCH_RUNS ?? 3));
   const ptTableSync = findBinary('pt-table-sync');
   const dsn = (s: MariaDbServer): string => `h=${s.host},P=${s.port},u=root`;
@@ -18,7 +18,7 @@ export async function syncBench(source: MariaDbServer, target: MariaDbServer, da
   let planted = 0;
   let compared = '';
   for (let run = 0; run < runs; run++) {
-    const drift = await plantDrift(target, database, rows);
+    const drift = await plantDrift(target, database, rows, key);
     planted = drift.changed + drift.missing + drift.extra;
     const scsc = await runScsc(['sync', '--detector', 'off', '--source', source.url(database), '--target', target.url(database), '--json']);
     scscMs.push(scsc.ms);
@@ -26,12 +26,12 @@ export async function syncBench(source: MariaDbServer, target: MariaDbServer, da
     compared = `${(table?.rowsCompared ?? 0).toLocaleString('en')} rows compared one by one`;
     await assertEqual(source, target, database);
     if (ptTableSync === undefined) continue;
-    await plantDrift(target, database, rows);
+    await plantDrift(target, database, rows, key);
     // pt-table-sync exits 2 when it found (and with --execute fixed) differences.
     peerMs.push(await timed(ptTableSync, ['--execute', '--no-check-slave', `${dsn(source)},D=${database},t=items`, dsn(target)], { okExitCodes: [2] }));
     await assertEqual(source, target, database);
   }
-  const label = `repair 1% drift (${planted} rows), ${rows.toLocaleString('en')} rows${runs > 1 ? `, median of ${runs}` : ''}`;
+  const label = `repair 1% drift (${planted} rows), ${rows.toLocaleString('en')} rows${key === 'uuid' ? ', UUID text key' : ''}${runs > 1 ? `, median of ${runs}` : ''}`;
   const scsc = `${(median(scscMs) / 1000).toFixed(1)} s (${compared})`;
   if (ptTableSync === undefined) return { name: label, scsc, peer: 'pt-table-sync not installed (apt-get install percona-toolkit)', ratio: Number.NaN };
   return { name: label, scsc, peer: `pt-table-sync --execute ${(median(peerMs) / 1000).toFixed(1)} s`, ratio: median(peerMs) / median(scscMs) };
