@@ -5,6 +5,26 @@
  */
 export type RowValue = string | Buffer | null;
 
+const CHARSET = Symbol('scsc.charset');
+type TaggedBytes = Buffer & { [CHARSET]?: string };
+
+/**
+ * Character data in a character set other than utf8, as the binlog holds it: its stored bytes (no JS
+ * decoder converts every server character set exactly), tagged with that character set. The SQL
+ * literal names it (`_latin1 X'e9'`), so the server converts the bytes into whatever character set
+ * the target column has.
+ */
+export function textBytes(bytes: Buffer, charset: string): Buffer {
+  // Not enumerable: the bytes compare, copy and print as any Buffer.
+  if (/^[a-z0-9_]+$/i.test(charset)) Object.defineProperty(bytes, CHARSET, { value: charset });
+  return bytes;
+}
+
+/** The character set textBytes() tagged these bytes with; undefined for binary data. */
+export function textBytesCharset(bytes: Buffer): string | undefined {
+  return (bytes as TaggedBytes)[CHARSET];
+}
+
 /** A stable map key for a row's key values (strings and bytes kept apart): the first `length` of `values`. */
 export function keyString(values: readonly RowValue[], length = values.length): string {
   if (length === 0) return '';

@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
 import { columnClass, type ColumnClass } from '../core/column-class.js';
-import type { RowValue } from '../core/row-value.js';
+import { textBytesCharset, type RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema } from '../core/table-schema.js';
 
@@ -11,7 +11,8 @@ const FLOATING = /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 /**
  * An exact SQL literal for a value of a column. Numbers are inlined unquoted (a quoted BIGINT beyond
  * 2^53 would be compared as a DOUBLE); floating values carry an exponent so the server parses them
- * as DOUBLE and rounds a FLOAT column back to the very same bits; bytes go as hex literals.
+ * as DOUBLE and rounds a FLOAT column back to the very same bits; bytes go as hex literals, with
+ * their character set named when they are text (textBytes).
  */
 export function sqlLiteral(column: ColumnSchema, value: RowValue): string {
   return literalWriter(column)(value);
@@ -26,7 +27,9 @@ export function literalWriter(column: ColumnSchema): (value: RowValue) => string
     if (Buffer.isBuffer(value)) {
       // BIT compares as a number: `bit_col IN (X'01')` matches nothing, `bit_col IN (1)` does.
       if (kind === 'bit') return value.length === 0 ? '0' : BigInt(`0x${value.toString('hex')}`).toString();
-      return value.length === 0 ? "''" : `X'${value.toString('hex')}'`;
+      if (value.length === 0) return "''";
+      const charset = textBytesCharset(value);
+      return charset === undefined ? `X'${value.toString('hex')}'` : `_${charset} X'${value.toString('hex')}'`;
     }
     return text(value);
   };

@@ -1,4 +1,4 @@
-import type { RowValue } from '../core/row-value.js';
+import { textBytes, type RowValue } from '../core/row-value.js';
 import type { ColumnRule, ZongjiColumn, ZongjiColumnSchema } from './binlog-row-decoder.js';
 
 /*
@@ -80,7 +80,7 @@ export function columnReader(column: ZongjiColumn, schema: ZongjiColumnSchema, r
       if (type === 'inet4') return (c) => inet4Text(fixedWidth(c, prefix, 4), 0);
       if (type === 'inet6') return (c) => inet6Text(fixedWidth(c, prefix, 16));
       if (type.startsWith('vector')) return undefined;
-      if (kind === 'text' || kind === 'json') return stringReader(prefix, rule.keepsBytes);
+      if (kind === 'text' || kind === 'json') return stringReader(prefix, rule.keepsBytes ? rule.column.charset : undefined);
       if (type.startsWith('varbin')) return (c) => copyBytes(c, lengthPrefix(c, prefix));
       const width = /^binary\((\d+)\)/.exec(type);
       if (width === null) return undefined;
@@ -90,7 +90,7 @@ export function columnReader(column: ZongjiColumn, schema: ZongjiColumnSchema, r
     case T.BLOB: {
       const lengthSize = meta.length_size ?? 2;
       if (column.charset === null) return (c) => copyBytes(c, lengthPrefix(c, lengthSize));
-      if (kind === 'text' || kind === 'json') return stringReader(lengthSize, rule.keepsBytes);
+      if (kind === 'text' || kind === 'json') return stringReader(lengthSize, rule.keepsBytes ? rule.column.charset : undefined);
       return undefined;
     }
     default:
@@ -205,8 +205,9 @@ function copyBytes(c: Cursor, length: number): Buffer {
   return bytes;
 }
 
-function stringReader(prefix: number, keepsBytes: boolean): ReadColumn {
-  if (keepsBytes) return (c) => copyBytes(c, lengthPrefix(c, prefix));
+/** utf8 text as a string; text in another character set (`bytesOf`) as its bytes, tagged with it. */
+function stringReader(prefix: number, bytesOf: string | undefined): ReadColumn {
+  if (bytesOf !== undefined) return (c) => textBytes(copyBytes(c, lengthPrefix(c, prefix)), bytesOf);
   return (c) => {
     const length = lengthPrefix(c, prefix);
     const text = c.buf.toString('utf8', c.at, c.at + length);

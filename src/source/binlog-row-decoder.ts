@@ -1,6 +1,6 @@
 import { columnClass, type ColumnClass } from '../core/column-class.js';
 import type { RowImage } from '../core/change-event.js';
-import type { RowValue } from '../core/row-value.js';
+import { textBytes, type RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema, TableSchema } from '../core/table-schema.js';
 
@@ -18,6 +18,8 @@ export interface ZongjiColumnSchema {
   COLUMN_TYPE: string;
   /** From the binlog's SIGNEDNESS metadata, when it has it. */
   UNSIGNED?: boolean;
+  /** From the binlog's charset metadata when zongji reads the columns from the event (binlog_row_metadata=FULL). */
+  CHARACTER_SET_NAME?: string | null;
   ENUM_VALUES?: string[];
   SET_VALUES?: string[];
 }
@@ -77,6 +79,40 @@ export function patchTableEntry(entry: ZongjiTableEntry, table: TableSchema | un
   });
 }
 
+const asLogged = new WeakMap<TableSchema, Map<string, TableSchema>>();
+
+/**
+ * The table as the rows of this table map were written: where the binlog names a text column's
+ * character set (binlog_row_metadata=FULL) and it decodes otherwise than the column's today (an
+ * ALTER ... CONVERT TO CHARACTER SET between the rows and their reading: a restart, a backlog), the
+ * binlog's, so the rows' bytes are read in the character set they were stored in. Tables with a
+ * GEOMETRY column keep today's definition (zongji's charset list may be shifted by one there).
+ * One object per table and set of differences: a new one would compile a row reader per transaction.
+ */
+export function tableAsLogged(entry: ZongjiTableEntry, table: TableSchema | undefined): TableSchema | undefined {
+  if (table === undefined || table.columns.some((c) => columnClass(c) === 'geometry')) return table;
+  const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
+  const logged = new Map<ColumnSchema, string>();
+  for (const schema of entry.columnSchemas) {
+    const charset = schema.CHARACTER_SET_NAME;
+    const ours = byName.get(schema.COLUMN_NAME.toLowerCase());
+    if (typeof charset !== 'string' || charset === '' || ours === undefined || ours.charset === undefined) continue;
+    const kind = columnClass(ours);
+    if ((kind !== 'text' && kind !== 'json') || ours.dataType === 'enum' || ours.dataType === 'set') continue;
+    if (UTF8.has(charset) !== UTF8.has(ours.charset) || (!UTF8.has(charset) && charset !== ours.charset)) logged.set(ours, charset);
+  }
+  if (logged.size === 0) return table;
+  const signature = [...logged].map(([column, charset]) => `${column.name}:${charset}`).join(',');
+  let variants = asLogged.get(table);
+  if (variants === undefined) asLogged.set(table, (variants = new Map<string, TableSchema>()));
+  let variant = variants.get(signature);
+  if (variant === undefined) {
+    variant = { ...table, columns: table.columns.map((c) => (logged.has(c) ? { ...c, charset: logged.get(c) } : c)) };
+    variants.set(signature, variant);
+  }
+  return variant;
+}
+
 /** The values of `enum('a,b','c''d')` / `set(...)`: quotes doubled inside, commas allowed. */
 export function enumValues(columnType: string): string[] {
   const values: string[] = [];
@@ -132,7 +168,7 @@ export function toRowValue(value: unknown, rule: ColumnRule | undefined, name: s
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
     if (rule === undefined) return value;
-    if (rule.keepsBytes) return Buffer.from(value, 'latin1');
+    if (rule.keepsBytes) return textBytes(Buffer.from(value, 'latin1'), rule.column.charset as string);
     if (rule.time && value.startsWith('-')) return negativeTime(value);
     if (rule.timestamp && value < '1970' && !value.startsWith('0000')) return unsignedTimestamp(value);
     return value;

@@ -161,9 +161,11 @@ export function adoptRowsEvent(event: object, kind: 'insert' | 'update' | 'delet
   zongjiFetch.set(owner, original as FetchRow);
   owner._fetchOneRow = kind === 'update' ? fetchOneUpdate : fetchOneRow;
   const rowsEvent = event as RowsEventThis;
+  // The table as prepareRowReader took it for this table map (tableAsLogged), when it did.
+  const logged = rowsEvent.tableMap[rowsEvent.tableId]?.[READER]?.table ?? table;
   for (const row of rowsEvent.rows ?? []) {
-    if (kind === 'update') convertedPair(row as ZongjiPair, rowsEvent, table);
-    else converted(row as Record<string, unknown>, rowsEvent, rowsEvent.columns_present_bitmap, table);
+    if (kind === 'update') convertedPair(row as ZongjiPair, rowsEvent, logged);
+    else converted(row as Record<string, unknown>, rowsEvent, rowsEvent.columns_present_bitmap, logged);
   }
 }
 

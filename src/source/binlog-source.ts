@@ -7,6 +7,7 @@ import { positionAfter, type Boundary, type Position } from '../core/position.js
 import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
+import { tableAsLogged } from './binlog-row-decoder.js';
 import { adoptRowsEvent, prepareRowReader, readByScsc, type RowReaderTableEntry } from './binlog-row-reader.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
 import { sourceChangedError } from './source-changed.js';
@@ -187,7 +188,7 @@ export class BinlogSource {
         const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
         const entry = zongji.tableMap[map.tableId] as unknown as RowReaderTableEntry | undefined;
         if (entry !== undefined && map.schemaName === this.options.database) {
-          const slow = prepareRowReader(entry, this.options.schemas.get(map.tableName));
+          const slow = prepareRowReader(entry, tableAsLogged(entry, this.options.schemas.get(map.tableName)));
           if (slow !== undefined && !this.slowTables.has(map.tableName)) {
             this.slowTables.add(map.tableName);
             this.options.logger.debug({ table: map.tableName, ...slow }, "rows of this table are decoded by zongji: scsc's own row reader does not read this column's type");

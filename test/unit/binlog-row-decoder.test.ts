@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { enumValues, negativeTime, patchTableEntry, toRowImage } from '../../src/source/binlog-row-decoder.js';
+import { enumValues, negativeTime, patchTableEntry, tableAsLogged, toRowImage } from '../../src/source/binlog-row-decoder.js';
+import { textBytesCharset } from '../../src/core/row-value.js';
+import { sqlLiteral } from '../../src/mysql/sql-literal.js';
 import type { ColumnSchema, TableSchema } from '../../src/core/table-schema.js';
 
 const column = (name: string, dataType: string, columnType: string, charset?: string): ColumnSchema => ({
@@ -27,6 +29,29 @@ describe('binlog row decoding fixes', () => {
     const schema = table([column('id', 'int', 'int(11)'), column('y', 'year', 'year(4)'), column('f', 'float', 'float'), column('l', 'varchar', 'varchar(9)', 'latin1')]);
     const image = toRowImage({ id: 1, y: 1900, f: 0.10000000149011612, l: 'caf\u00e9' }, schema);
     assert.deepEqual(image, { id: '1', y: '0', f: '0.10000000149011612', l: Buffer.from([0x63, 0x61, 0x66, 0xe9]) });
+    // Written with its character set named, so a target column in another one gets the same characters.
+    assert.equal(textBytesCharset(image.l as Buffer), 'latin1');
+    assert.equal(sqlLiteral(column('l', 'varchar', 'varchar(9)', 'utf8mb4'), image.l ?? null), "_latin1 X'636166e9'");
+    assert.equal(sqlLiteral(column('b', 'varbinary', 'varbinary(9)'), Buffer.from([0xe9])), "X'e9'", 'binary data is not text');
+  });
+
+  it('reads rows logged before a character set change in the one the binlog names (FULL metadata)', () => {
+    const today = table([column('id', 'int', 'int(11)'), column('s', 'varchar', 'varchar(9)', 'utf8mb4'), column('u', 'varchar', 'varchar(9)', 'utf8mb3')]);
+    const entry = (s: string | null, u = 'utf8mb4'): Parameters<typeof tableAsLogged>[0] => ({
+      columnSchemas: [
+        { COLUMN_NAME: 'id', COLUMN_TYPE: 'int', CHARACTER_SET_NAME: null },
+        { COLUMN_NAME: 'S', COLUMN_TYPE: 'varchar(9)', CHARACTER_SET_NAME: s },
+        { COLUMN_NAME: 'u', COLUMN_TYPE: 'varchar(9)', CHARACTER_SET_NAME: u },
+      ],
+    });
+    assert.equal(tableAsLogged(entry('utf8mb4'), today), today, 'same: today\'s definition');
+    assert.equal(tableAsLogged(entry(null), today), today, 'no charset in the binlog: today\'s definition');
+    const logged = tableAsLogged(entry('latin1'), today);
+    assert.deepEqual(logged?.columns.map((c) => c.charset), [undefined, 'latin1', 'utf8mb3']);
+    assert.equal(tableAsLogged(entry('latin1'), today), logged, 'one object per table and difference');
+    assert.deepEqual(toRowImage({ id: 1, S: 'caf\u00e9', u: 'x' }, logged), { id: '1', S: Buffer.from([0x63, 0x61, 0x66, 0xe9]), u: 'x' });
+    const withGeometry = table([...today.columns, column('g', 'geometry', 'geometry')]);
+    assert.equal(tableAsLogged(entry('latin1'), withGeometry), withGeometry, 'GEOMETRY: today\'s definition');
   });
 
   it('moves TIMESTAMPs zongji read as signed (MariaDB 11.5+, past 2038-01-19 03:14:07) forward by 2^32 seconds', () => {
