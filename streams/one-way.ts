@@ -27,6 +27,7 @@ import { describePosition, positionKey, type Boundary } from '../src/core/positi
 import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
+import { readCollationCharsets } from '../src/mysql/collation-charsets.js';
 import { readServerInfo, serverIdentity, serverIdentitySql, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import { readTableTriggers, triggersReason } from '../src/mysql/table-triggers.js';
@@ -164,8 +165,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     if (clientId.displaced !== undefined) {
       logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
     }
+    const collations = await readCollationCharsets(sourcePool);
     const source = new BinlogSource({
-      url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20,
+      url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20, collations,
       sourceServer: { identity: streamServer, sql: serverIdentitySql(sourceInfo.flavour) },
       chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });

@@ -18,8 +18,6 @@ export interface ZongjiColumnSchema {
   COLUMN_TYPE: string;
   /** From the binlog's SIGNEDNESS metadata, when it has it. */
   UNSIGNED?: boolean;
-  /** From the binlog's charset metadata when zongji reads the columns from the event (binlog_row_metadata=FULL). */
-  CHARACTER_SET_NAME?: string | null;
   ENUM_VALUES?: string[];
   SET_VALUES?: string[];
 }
@@ -83,26 +81,31 @@ const asLogged = new WeakMap<TableSchema, Map<string, TableSchema>>();
 
 /**
  * The table as the rows of this table map were written: where the binlog names a text column's
- * character set (binlog_row_metadata=FULL) and it decodes otherwise than the column's today (an
- * ALTER ... CONVERT TO CHARACTER SET between the rows and their reading: a restart, a backlog), the
- * binlog's, so the rows' bytes are read in the character set they were stored in. Tables with a
- * GEOMETRY column keep today's definition (zongji's charset list may be shifted by one there).
- * One object per table and set of differences: a new one would compile a row reader per transaction.
+ * character set (its collation id, binlog_row_metadata MINIMAL or FULL) and it decodes otherwise than
+ * the column's today (an ALTER ... CONVERT TO CHARACTER SET between the rows and their reading: a
+ * restart, a backlog), the logged one, so the rows' bytes are read in the character set they were
+ * stored in. `collations` is the source's own id-to-charset list (zongji's is MySQL's and calls
+ * MariaDB's other ids utf8mb4); an id it lacks keeps today's definition. Tables with a GEOMETRY
+ * column keep it too (the charset list may be shifted by one there). One object per table and set
+ * of differences: a new one would compile a row reader per transaction.
  */
-export function tableAsLogged(entry: ZongjiTableEntry, table: TableSchema | undefined): TableSchema | undefined {
-  if (table === undefined || table.columns.some((c) => columnClass(c) === 'geometry')) return table;
+export function tableAsLogged(
+  entry: ZongjiTableEntry, table: TableSchema | undefined, charsetIds: ReadonlyArray<number | undefined> | undefined, collations: ReadonlyMap<number, string> | undefined,
+): TableSchema | undefined {
+  if (table === undefined || charsetIds === undefined || collations === undefined || table.columns.some((c) => columnClass(c) === 'geometry')) return table;
   const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
   const logged = new Map<ColumnSchema, string>();
-  for (const schema of entry.columnSchemas) {
-    const charset = schema.CHARACTER_SET_NAME;
+  entry.columnSchemas.forEach((schema, i) => {
+    const id = charsetIds[i];
+    const charset = id === undefined ? undefined : collations.get(id);
     const ours = byName.get(schema.COLUMN_NAME.toLowerCase());
-    if (typeof charset !== 'string' || charset === '' || ours === undefined || ours.charset === undefined) continue;
+    if (charset === undefined || charset === 'binary' || ours === undefined || ours.charset === undefined) return;
     const kind = columnClass(ours);
-    if ((kind !== 'text' && kind !== 'json') || ours.dataType === 'enum' || ours.dataType === 'set') continue;
+    if ((kind !== 'text' && kind !== 'json') || ours.dataType === 'enum' || ours.dataType === 'set') return;
     if (UTF8.has(charset) !== UTF8.has(ours.charset) || (!UTF8.has(charset) && charset !== ours.charset)) logged.set(ours, charset);
-  }
+  });
   if (logged.size === 0) return table;
-  const signature = [...logged].map(([column, charset]) => `${column.name}:${charset}`).join(',');
+  const signature = JSON.stringify([...logged].map(([column, charset]) => [column.name, charset]));
   let variants = asLogged.get(table);
   if (variants === undefined) asLogged.set(table, (variants = new Map<string, TableSchema>()));
   let variant = variants.get(signature);

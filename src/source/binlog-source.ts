@@ -34,6 +34,8 @@ export interface BinlogSourceOptions {
   sourceServer?: { identity: string; sql: string };
   /** Reconnect backoff after a dropped connection: first wait, then doubled up to the max. */
   reconnectMs?: { first: number; max: number };
+  /** The source's character set of each collation id (readCollationCharsets): rows are read in the one they were logged in. */
+  collations?: ReadonlyMap<number, string>;
 }
 
 /** Seconds the server waits for a paused reader before dropping it (net_write_timeout). */
@@ -188,7 +190,8 @@ export class BinlogSource {
         const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
         const entry = zongji.tableMap[map.tableId] as unknown as RowReaderTableEntry | undefined;
         if (entry !== undefined && map.schemaName === this.options.database) {
-          const slow = prepareRowReader(entry, tableAsLogged(entry, this.options.schemas.get(map.tableName)));
+          const charsetIds = (event as { _columnCharsetIds?: Array<number | undefined> })._columnCharsetIds;
+          const slow = prepareRowReader(entry, tableAsLogged(entry, this.options.schemas.get(map.tableName), charsetIds, this.options.collations));
           if (slow !== undefined && !this.slowTables.has(map.tableName)) {
             this.slowTables.add(map.tableName);
             this.options.logger.debug({ table: map.tableName, ...slow }, "rows of this table are decoded by zongji: scsc's own row reader does not read this column's type");

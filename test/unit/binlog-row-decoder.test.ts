@@ -35,23 +35,23 @@ describe('binlog row decoding fixes', () => {
     assert.equal(sqlLiteral(column('b', 'varbinary', 'varbinary(9)'), Buffer.from([0xe9])), "X'e9'", 'binary data is not text');
   });
 
-  it('reads rows logged before a character set change in the one the binlog names (FULL metadata)', () => {
+  it('reads rows logged before a character set change in the one the binlog names', () => {
     const today = table([column('id', 'int', 'int(11)'), column('s', 'varchar', 'varchar(9)', 'utf8mb4'), column('u', 'varchar', 'varchar(9)', 'utf8mb3')]);
-    const entry = (s: string | null, u = 'utf8mb4'): Parameters<typeof tableAsLogged>[0] => ({
-      columnSchemas: [
-        { COLUMN_NAME: 'id', COLUMN_TYPE: 'int', CHARACTER_SET_NAME: null },
-        { COLUMN_NAME: 'S', COLUMN_TYPE: 'varchar(9)', CHARACTER_SET_NAME: s },
-        { COLUMN_NAME: 'u', COLUMN_TYPE: 'varchar(9)', CHARACTER_SET_NAME: u },
-      ],
-    });
-    assert.equal(tableAsLogged(entry('utf8mb4'), today), today, 'same: today\'s definition');
-    assert.equal(tableAsLogged(entry(null), today), today, 'no charset in the binlog: today\'s definition');
-    const logged = tableAsLogged(entry('latin1'), today);
+    const entry: Parameters<typeof tableAsLogged>[0] = {
+      columnSchemas: [{ COLUMN_NAME: 'id', COLUMN_TYPE: 'int' }, { COLUMN_NAME: 'S', COLUMN_TYPE: 'varchar(9)' }, { COLUMN_NAME: 'u', COLUMN_TYPE: 'varchar(9)' }],
+    };
+    // The source's own list: 8 latin1_swedish_ci, 1032 latin1_swedish_nopad_ci (MariaDB; zongji's list says utf8mb4), 45 utf8mb4, 33 utf8mb3, 63 binary.
+    const collations = new Map([[8, 'latin1'], [1032, 'latin1'], [45, 'utf8mb4'], [33, 'utf8mb3'], [63, 'binary']]);
+    assert.equal(tableAsLogged(entry, today, [undefined, 45, 45], collations), today, 'utf8 family both: today\'s definition');
+    assert.equal(tableAsLogged(entry, today, undefined, collations), today, 'no charsets in the binlog: today\'s definition');
+    assert.equal(tableAsLogged(entry, today, [undefined, 2222, 45], collations), today, 'an id the source does not list: today\'s definition');
+    assert.equal(tableAsLogged(entry, today, [undefined, 63, 45], collations), today, 'binary: today\'s definition');
+    const logged = tableAsLogged(entry, today, [undefined, 1032, 33], collations);
     assert.deepEqual(logged?.columns.map((c) => c.charset), [undefined, 'latin1', 'utf8mb3']);
-    assert.equal(tableAsLogged(entry('latin1'), today), logged, 'one object per table and difference');
+    assert.equal(tableAsLogged(entry, today, [undefined, 8, 45], collations), logged, 'one object per table and difference');
     assert.deepEqual(toRowImage({ id: 1, S: 'caf\u00e9', u: 'x' }, logged), { id: '1', S: Buffer.from([0x63, 0x61, 0x66, 0xe9]), u: 'x' });
     const withGeometry = table([...today.columns, column('g', 'geometry', 'geometry')]);
-    assert.equal(tableAsLogged(entry('latin1'), withGeometry), withGeometry, 'GEOMETRY: today\'s definition');
+    assert.equal(tableAsLogged(entry, withGeometry, [undefined, 8, 45], collations), withGeometry, 'GEOMETRY: today\'s definition');
   });
 
   it('moves TIMESTAMPs zongji read as signed (MariaDB 11.5+, past 2038-01-19 03:14:07) forward by 2^32 seconds', () => {
