@@ -1,5 +1,5 @@
 import type { ChangeEvent, RowImage } from '../core/change-event.js';
-import { keyString, type RowValue } from '../core/row-value.js';
+import { keyString, textBytesCharset, type RowValue } from '../core/row-value.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { ColumnSchema } from '../core/table-schema.js';
 import { literalWriter, sqlLiteral } from '../mysql/sql-literal.js';
@@ -252,7 +252,8 @@ function deletes(table: TargetTable, keys: RowValue[][], limits: StatementLimits
     bytes = 0;
   };
   for (const key of keys) {
-    const size = 8 + key.reduce((sum, v) => sum + (v === null ? 4 : Buffer.isBuffer(v) ? 2 * v.length + 3 : 2 * Buffer.byteLength(v) + 2), 0);
+    // A text key's bytes carry their character set's name in front (`_latin1 X'..'`): 34 covers any.
+    const size = 8 + key.reduce((sum, v) => sum + (v === null ? 4 : Buffer.isBuffer(v) ? 2 * v.length + 3 + (textBytesCharset(v) === undefined ? 0 : 34) : 2 * Buffer.byteLength(v) + 2), 0);
     if (group.length > 0 && (group.length >= perStatement || bytes + size > limits.bytes - 200 - table.from.length)) close();
     group.push(key);
     bytes += size;

@@ -92,16 +92,15 @@ const asLogged = new WeakMap<TableSchema, Map<string, TableSchema>>();
 export function tableAsLogged(
   entry: ZongjiTableEntry, table: TableSchema | undefined, charsetIds: ReadonlyArray<number | undefined> | undefined, collations: ReadonlyMap<number, string> | undefined,
 ): TableSchema | undefined {
-  if (table === undefined || charsetIds === undefined || collations === undefined || table.columns.some((c) => columnClass(c) === 'geometry')) return table;
-  const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), c]));
+  if (table === undefined || charsetIds === undefined || collations === undefined) return table;
+  const textColumns = textColumnsOf(table);
+  if (textColumns === undefined) return table;
   const logged = new Map<ColumnSchema, string>();
   entry.columnSchemas.forEach((schema, i) => {
     const id = charsetIds[i];
     const charset = id === undefined ? undefined : collations.get(id);
-    const ours = byName.get(schema.COLUMN_NAME.toLowerCase());
-    if (charset === undefined || charset === 'binary' || ours === undefined || ours.charset === undefined) return;
-    const kind = columnClass(ours);
-    if ((kind !== 'text' && kind !== 'json') || ours.dataType === 'enum' || ours.dataType === 'set') return;
+    const ours = charset === undefined || charset === 'binary' ? undefined : textColumns.get(schema.COLUMN_NAME.toLowerCase());
+    if (charset === undefined || ours?.charset === undefined) return;
     if (UTF8.has(charset) !== UTF8.has(ours.charset) || (!UTF8.has(charset) && charset !== ours.charset)) logged.set(ours, charset);
   });
   if (logged.size === 0) return table;
@@ -114,6 +113,20 @@ export function tableAsLogged(
     variants.set(signature, variant);
   }
   return variant;
+}
+
+const textColumnsByTable = new WeakMap<TableSchema, Map<string, ColumnSchema> | undefined>();
+
+/** A table's text columns (not ENUM/SET) by lower-case name, once per schema version; undefined when none can change decoding or it has GEOMETRY. */
+function textColumnsOf(table: TableSchema): Map<string, ColumnSchema> | undefined {
+  if (textColumnsByTable.has(table)) return textColumnsByTable.get(table);
+  const text = table.columns.filter((c) => {
+    const kind = columnClass(c);
+    return (kind === 'text' || kind === 'json') && c.dataType !== 'enum' && c.dataType !== 'set' && c.charset !== undefined;
+  });
+  const columns = text.length === 0 || table.columns.some((c) => columnClass(c) === 'geometry') ? undefined : new Map(text.map((c) => [c.name.toLowerCase(), c]));
+  textColumnsByTable.set(table, columns);
+  return columns;
 }
 
 /** The values of `enum('a,b','c''d')` / `set(...)`: quotes doubled inside, commas allowed. */
