@@ -1,6 +1,6 @@
 import { columnClass } from '../core/column-class.js';
-import { GROUP_CONCAT_BYTES } from '../mysql/session-pool.js';
 import { keyString, type RowValue } from '../core/row-value.js';
+import { GROUP_CONCAT_BYTES } from '../mysql/session-pool.js';
 import { compareIntegerText, normalInteger } from './diff-integer-spans.js';
 import type { RowDifferences } from './diff-result.js';
 import type { TableSide } from './table-side.js';
