@@ -166,7 +166,6 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
     }
     const collations = await readCollationCharsets(sourcePool);
-    const rowMetadata = (sourceInfo.variables.binlog_row_metadata ?? '').toUpperCase();
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20, collations,
       sourceServer: { identity: streamServer, sql: serverIdentitySql(sourceInfo.flavour) },
@@ -213,16 +212,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       const first = batch.events[0] as ChangeEvent;
       if (batch.barrier) {
         logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
-        const named = (first.ddlTables ?? []).map(([, table]) => table).filter(selects);
-        if (rowMetadata !== 'FULL' && named.length > 0) {
-          logger.warn({ tables: named, at: describePosition(first.position), binlogRowMetadata: rowMetadata === '' ? 'unknown' : rowMetadata },
-            "DDL in the stream without binlog_row_metadata=FULL: the binlog does not name these tables' columns or ENUM/SET values, so rows logged "
-            + 'near this DDL are decoded with the definition scsc held when it read them; if it renamed columns or changed ENUM/SET values, '
-            + "compare with scsc reconcile (--repair fixes them), and SET GLOBAL binlog_row_metadata = 'FULL' on the source");
-        }
         await applier.applyDdl(first, watermark.current());
-        await schemas.refresh();
-        // Checkpointed with the DDL: a restart leaves such a table out (the warning above) and goes on with the others.
+        // The source's definitions were read again when the stream read this DDL (BinlogSource).
+        // Checkpointed with the DDL: a restart leaves such a table out (the __proto__ warning at start) and goes on with the others.
         const unreadable = (first.ddlTables ?? []).map(([, table]) => table).filter((table) => selects(table) && hasProtoColumn(schemas.get(table)));
         if (unreadable.length > 0) {
           throw new ScscError('COLUMN_UNREADABLE', `DDL gave ${unreadable.join(', ')} a column named __proto__, which cannot be read from the binlog: stopped after applying that DDL (${describePosition(first.position)})`);

@@ -18,26 +18,30 @@ const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integ
 
 /**
  * Reads every base table of a database from information_schema in five queries (not per table), so
- * a schema with thousands of tables is read in one round of queries.
+ * a schema with thousands of tables is read in one round of queries. `only`: just these tables (those
+ * that exist).
  */
-export async function introspectDatabase(db: Queryable, database: string): Promise<TableSchema[]> {
+export async function introspectDatabase(db: Queryable, database: string, only?: readonly string[]): Promise<TableSchema[]> {
+  if (only?.length === 0) return [];
+  const named = only === undefined ? '' : ' AND TABLE_NAME IN (?)';
+  const params = only === undefined ? [database] : [database, only];
   const [tables, columns, indexes, foreignKeys, jsonColumns] = await Promise.all([
     queryRows(db, `SELECT TABLE_NAME AS t, ENGINE AS engine, TABLE_COLLATION AS collation, TABLE_ROWS AS estimate FROM information_schema.TABLES
-      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME`, [database]),
+      WHERE TABLE_SCHEMA = ?${named} AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME`, params),
     queryRows(db, `SELECT TABLE_NAME AS t, COLUMN_NAME AS name, ORDINAL_POSITION AS ord, DATA_TYPE AS dataType,
       COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt, EXTRA AS extra,
       CHARACTER_SET_NAME AS charset, COLLATION_NAME AS collation, GENERATION_EXPRESSION AS expr
-      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, [database]),
+      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?${named} ORDER BY TABLE_NAME, ORDINAL_POSITION`, params),
     queryRows(db, `SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, COLUMN_NAME AS col
-      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, [database]),
+      FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?${named} ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, params),
     queryRows(db, `SELECT k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
       k.REFERENCED_TABLE_SCHEMA AS refDb, k.REFERENCED_TABLE_NAME AS refTable, k.REFERENCED_COLUMN_NAME AS refCol,
       r.UPDATE_RULE AS onUpdate, r.DELETE_RULE AS onDelete
       FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
         ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
-      WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
-      ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`, [database]),
-    readMariaDbJsonColumns(db, database),
+      WHERE k.TABLE_SCHEMA = ?${named.replace('TABLE_NAME', 'k.TABLE_NAME')} AND k.REFERENCED_TABLE_NAME IS NOT NULL
+      ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`, params),
+    readMariaDbJsonColumns(db, named, params),
   ]);
 
   const byTable = new Map<string, TableSchema>();
@@ -92,11 +96,11 @@ function toColumn(row: Row, isMariaDbJson: boolean): ColumnSchema {
 }
 
 /** MariaDB declares JSON columns as LONGTEXT CHECK (json_valid(`col`)); find those checks. */
-async function readMariaDbJsonColumns(db: Queryable, database: string): Promise<Set<string>> {
+async function readMariaDbJsonColumns(db: Queryable, named: string, params: unknown[]): Promise<Set<string>> {
   let rows: Row[];
   try {
     rows = await queryRows(db, `SELECT TABLE_NAME AS t, CHECK_CLAUSE AS clause FROM information_schema.CHECK_CONSTRAINTS
-      WHERE CONSTRAINT_SCHEMA = ? AND CHECK_CLAUSE LIKE '%json_valid%'`, [database]);
+      WHERE CONSTRAINT_SCHEMA = ?${named} AND CHECK_CLAUSE LIKE '%json_valid%'`, params);
   } catch {
     return new Set();
   }

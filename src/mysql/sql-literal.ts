@@ -57,7 +57,7 @@ function textLiteral(kind: ColumnClass, column: ColumnSchema): (value: string) =
 
 function checked(value: string, pattern: RegExp, column: ColumnSchema): string {
   if (!pattern.test(value)) {
-    throw new ScscError('INTERNAL', `value of column ${column.name} (${column.columnType}) is not a number: ${JSON.stringify(value.slice(0, 40))}`);
+    throw new ScscError('APPLY_FAILED', `value of column ${column.name} (${column.columnType}) is not a number: ${JSON.stringify(value.slice(0, 40))}: the row does not fit the target's column (another type there, or the row was decoded with another definition of its table)`);
   }
   return value;
 }

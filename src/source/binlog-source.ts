@@ -1,9 +1,10 @@
 import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Observable, type Subscriber } from 'rxjs';
 import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import type { ChangeEvent } from '../core/change-event.js';
-import { positionAfter, type Boundary, type Position } from '../core/position.js';
+import { describePosition, positionAfter, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
@@ -63,6 +64,13 @@ const FATAL_ERRNO: Record<number, 'CHECKPOINT_PURGED' | 'BINLOG_UNREADABLE'> = {
 export class BinlogSource {
   private zongji: ZongJi | undefined;
   private paused = false;
+  /** Reads of the source's table definitions after DDL in the stream, in flight: the stream is held meanwhile. */
+  private schemaReads = 0;
+  private schemaRead: Promise<void> = Promise.resolve();
+  /** Table ids whose columns zongji took from scsc's definitions (the binlog does not name them). */
+  private readonly answeredIds = new Set<number>();
+  /** Selected tables whose rows were decoded with scsc's definitions since they were last read. */
+  private readonly decodedByDefinition = new Set<string>();
   private serverId: number;
   private readonly slowTables = new Set<string>();
 
@@ -82,6 +90,13 @@ export class BinlogSource {
       const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
 
       const connect = (): void => {
+        if (this.schemaReads > 0) {
+          // Rows after a DDL are read with the definitions it left: a reconnect during that read waits for it.
+          void this.schemaRead.then(() => {
+            if (!stopped) connect();
+          });
+          return;
+        }
         const transaction = new BinlogTransaction(this.options, boundary, (event) => {
           if (lastEmitted !== undefined && !positionAfter(event.position, lastEmitted)) return; // replayed after a reconnect
           lastEmitted = event.position;
@@ -89,7 +104,7 @@ export class BinlogSource {
         }, (next) => {
           boundary = next;
           attempt = 0;
-        });
+        }, (tables, end) => this.readSchemasAfterDdl(tables, end, () => stopped));
         const zongji = this.open(boundary, transaction, subscriber, (error) => {
           if (stopped) return;
           const fatal = fatalError(error, boundary, this.options.url);
@@ -126,7 +141,7 @@ export class BinlogSource {
         });
         clearInterval(watchdog);
         watchdog = setInterval(() => {
-          if (!this.paused && Date.now() - lastSeen > 3 * HEARTBEAT_S * 1000) {
+          if (!this.held() && Date.now() - lastSeen > 3 * HEARTBEAT_S * 1000) {
             lastSeen = Date.now();
             zongji.emit('error', Object.assign(new Error(`no binlog event or heartbeat for ${3 * HEARTBEAT_S} s`), { code: 'HEARTBEAT_LOST' }));
           }
@@ -151,7 +166,65 @@ export class BinlogSource {
 
   resume(): void {
     this.paused = false;
-    this.zongji?.connection?.resume();
+    if (!this.held()) this.zongji?.connection?.resume();
+  }
+
+  /**
+   * The definitions rows of these tables were decoded with were read after this DDL (scsc reached it
+   * late: a backlog, or DDL right after DDL), and the binlog does not name the rows' columns: if the
+   * DDL renamed columns or changed ENUM/SET values, those rows were read with the new ones.
+   */
+  private warnIfReadTooLate(tables: readonly string[], end: Boundary): void {
+    const decoded = tables.filter((table) => this.decodedByDefinition.has(table) && this.options.schemas.readAfter(table, end));
+    for (const table of tables) this.decodedByDefinition.delete(table);
+    if (decoded.length === 0) return;
+    this.options.logger.warn(
+      { tables: decoded, ddlEnds: describePosition(end) },
+      "rows of these tables logged before this DDL were decoded with their definitions after it: scsc read the source's definitions after the DDL "
+      + 'had run (a backlog, or DDL right after DDL) and the binlog (binlog_row_metadata not FULL) does not name the columns of a row. If the DDL renamed '
+      + `columns or changed ENUM/SET values, those rows may be wrong on the target: run scsc reconcile --include ${decoded.join(',')} (--repair fixes them), `
+      + "and SET GLOBAL binlog_row_metadata = 'FULL' on the source",
+    );
+  }
+
+  private held(): boolean {
+    return this.paused || this.schemaReads > 0;
+  }
+
+  /**
+   * DDL named these tables of the database: the stream is held while scsc reads their definitions
+   * again, so rows logged after the DDL are decoded with what it left (column names, ENUM/SET values,
+   * the key), not with what scsc held before. Only these tables: the others' rows logged before their
+   * own later DDL keep the definitions they were logged with. zongji's column lists of the tables are
+   * dropped: their next table map asks again. A failed read is retried; a reconnect waits for it.
+   */
+  private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean): void {
+    this.warnIfReadTooLate(tables, end);
+    const zongji = this.zongji;
+    if (zongji !== undefined) {
+      const cached = zongji.tableMap as unknown as Record<string, { parentSchema?: string; tableName?: string } | undefined>;
+      for (const [id, entry] of Object.entries(cached)) {
+        if (entry?.parentSchema === this.options.database && entry.tableName !== undefined && tables.includes(entry.tableName)) delete cached[id];
+      }
+      zongji.connection?.pause();
+    }
+    this.schemaReads++;
+    const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
+    this.schemaRead = this.schemaRead.then(async () => {
+      for (let attempt = 0; !stopped(); attempt++) {
+        try {
+          await this.options.schemas.refresh(tables);
+          return;
+        } catch (error) {
+          const wait = Math.min(backoff.max, backoff.first * 2 ** attempt);
+          this.options.logger.warn({ err: (error as Error).message, tables, retryInMs: wait }, "reading the source's table definitions after DDL failed; the stream waits and tries again");
+          await delay(wait);
+        }
+      }
+    }).finally(() => {
+      this.schemaReads--;
+      if (!this.held()) this.zongji?.connection?.resume();
+    });
   }
 
   private open(from: Boundary, transaction: BinlogTransaction, subscriber: Subscriber<ChangeEvent>, onError: (error: unknown) => void): ZongJi {
@@ -184,12 +257,13 @@ export class BinlogSource {
     });
     zongji.on('binlog', (event: AnyBinlogEvent) => {
       // zongji resumes its socket itself after a metadata lookup: hold it again.
-      if (this.paused) zongji.connection?.pause();
+      if (this.held()) zongji.connection?.pause();
       const name = event.getEventName();
       if (name === 'tablemap') {
         const map = event as AnyBinlogEvent & { tableId: number; tableName: string; schemaName: string };
         const entry = zongji.tableMap[map.tableId] as unknown as RowReaderTableEntry | undefined;
         if (entry !== undefined && map.schemaName === this.options.database) {
+          if (this.answeredIds.has(map.tableId) && this.options.selects(map.tableName)) this.decodedByDefinition.add(map.tableName);
           const charsetIds = (event as { _columnCharsetIds?: Array<number | undefined> })._columnCharsetIds;
           const slow = prepareRowReader(entry, tableAsLogged(entry, this.options.schemas.get(map.tableName), charsetIds, this.options.collations));
           if (slow !== undefined && !this.slowTables.has(map.tableName)) {
@@ -234,7 +308,12 @@ export class BinlogSource {
     };
     const ask = internals._fetchTableInfo.bind(zongji);
     internals._fetchTableInfo = (event, next) => {
-      const known = event.schemaName === this.options.database ? this.options.schemas.withColumnCount(event.tableName, event.columnCount) : undefined;
+      if (event.schemaName !== this.options.database) {
+        ask(event, next);
+        return;
+      }
+      this.answeredIds.add(event.tableId);
+      const known = this.options.schemas.withColumnCount(event.tableName, event.columnCount);
       if (known === undefined) {
         ask(event, next);
         return;

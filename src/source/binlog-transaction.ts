@@ -61,6 +61,8 @@ export class BinlogTransaction {
     from: Boundary,
     private readonly emit: (event: ChangeEvent) => void,
     private readonly onBoundary: (boundary: Boundary) => void,
+    /** Called with the database's tables (selected or not) a CREATE, ALTER, DROP or RENAME names, and where it ends, as it is read. */
+    private readonly onTableDdl: (tables: string[], end: Boundary) => void = () => undefined,
   ) {
     this.boundary = from;
   }
@@ -143,6 +145,10 @@ export class BinlogTransaction {
       return;
     }
     if (this.open === undefined) this.begin(event, true);
+    if (statement.kind === 'table-ddl') {
+      const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);
+      if (named.length > 0) this.onTableDdl(named, { file, offset: event.nextPosition });
+    }
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
       const [, table] = ours[0] ?? ['', ''];

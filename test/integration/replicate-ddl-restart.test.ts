@@ -46,7 +46,7 @@ describe('scsc replicate with DDL in the stream', { skip: servers.skip }, () => 
       assert.deepEqual(await columns(servers.target, 'dd', 't1'), ['id', 's', 'b']);
       assert.deepEqual(await columns(servers.target, 'dd', 't2'), [], 't2 was renamed away');
       assert.match(cli.output(), /DDL in the stream/);
-      assert.doesNotMatch(cli.output(), /without binlog_row_metadata=FULL/, 'the source logs FULL metadata');
+      assert.doesNotMatch(cli.output(), /decoded with their definitions after it/, 'the source logs FULL metadata');
     } finally {
       cli.child.kill('SIGTERM');
     }
@@ -77,26 +77,49 @@ describe('scsc replicate with DDL in the stream', { skip: servers.skip }, () => 
 });
 
 describe('scsc replicate from a source without FULL row metadata', { skip: servers.skip }, () => {
-  it('follows DDL while streaming, and names the fix when a backlog spans an ALTER it cannot decode', async () => {
-    const schema = 'CREATE DATABASE dm; USE dm; CREATE TABLE t (id INT PRIMARY KEY, a INT, s VARCHAR(10))';
+  it('reads rows after a DDL with what it left, warns when it read definitions too late, and names the fix when a backlog cannot be decoded', async () => {
+    const schema = [
+      'CREATE DATABASE dm; USE dm; CREATE TABLE t (id INT PRIMARY KEY, a INT, s VARCHAR(10))',
+      "CREATE TABLE e (id INT PRIMARY KEY, v ENUM('a','b','c'), st SET('x','y'), a INT, b VARCHAR(10))",
+    ].join(';\n');
     await servers.minimal.sql(schema);
     await servers.target.sql(schema);
+    const both = ['t', 'e'];
+    const tooLate = /"tables":\["e"\].*decoded with their definitions after it.*scsc reconcile --include e/;
     const first = replicateMinimal('dm');
     try {
       await waitForOutput(first, 'streaming from the source binlog');
-      await servers.minimal.sql("INSERT INTO t VALUES (1, 1, 'a'); ALTER TABLE t ADD COLUMN b INT; INSERT INTO t VALUES (2, 2, 'b', 2)", 'dm');
-      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, ['t'], first);
-      // The rows are right here (a column added: the binlog's column count tells the definitions apart), but the user is told.
-      await waitForOutput(first, /"tables":\["t"\].*"binlogRowMetadata":"MINIMAL".*DDL in the stream without binlog_row_metadata=FULL/);
+      // Rows right behind each DDL: the binlog names neither their columns nor their ENUM/SET values.
+      await servers.minimal.sql([
+        "INSERT INTO t VALUES (1, 1, 'a'); ALTER TABLE t ADD COLUMN b INT; INSERT INTO t VALUES (2, 2, 'b', 2)",
+        "INSERT INTO e VALUES (1, 'c', 'y', 1, 'one'), (2, 'a', 'x,y', 2, 'two')",
+        "ALTER TABLE e MODIFY v ENUM('c','b','a','d'), MODIFY st SET('y','z','x')",
+        "INSERT INTO e VALUES (10, 'c', 'y', 10, 'ten'), (11, 'd', 'z,x', 11, 'eleven'); UPDATE e SET v = 'a' WHERE id = 1",
+      ].join(';\n'), 'dm');
+      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
+      await servers.minimal.sql("ALTER TABLE e RENAME COLUMN a TO b, RENAME COLUMN b TO a; INSERT INTO e VALUES (12, 'b', 'x', 12, 'twelve')", 'dm');
+      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
+      assert.doesNotMatch(first.output(), /decoded with their definitions after it/, 'every definition was read before the rows after it');
+
+      // Sent as one batch, the second ALTER has run by the time scsc reads definitions at the first.
+      await servers.minimal.sql([
+        "ALTER TABLE e MODIFY v ENUM('d','c','b','a')", "INSERT INTO e VALUES (21, 'b', 'x', 21, 'twenty-one')",
+        "ALTER TABLE e MODIFY v ENUM('a','b','c','d')", "INSERT INTO e VALUES (22, 'b', 'x', 22, 'twenty-two')",
+      ].join(';\n'), 'dm');
+      await waitForOutput(first, tooLate);
     } finally {
       first.child.kill('SIGTERM');
     }
     assert.equal(await first.exited, 0, first.output().slice(-3000));
 
-    // While nothing reads: rows with four columns, then a DROP; a new reader only knows three.
-    await servers.minimal.sql("INSERT INTO t VALUES (3, 3, 'c', 3); ALTER TABLE t DROP COLUMN a; INSERT INTO t VALUES (4, 'd', 4)", 'dm');
+    // While nothing reads: rows of e, then an ALTER of its ENUM; rows with four columns of t, then a DROP (a new reader only knows three).
+    await servers.minimal.sql([
+      "INSERT INTO e VALUES (30, 'c', 'x', 30, 'thirty'); ALTER TABLE e MODIFY v ENUM('d','c','b','a')",
+      "INSERT INTO t VALUES (3, 3, 'c', 3); ALTER TABLE t DROP COLUMN a; INSERT INTO t VALUES (4, 'd', 4)",
+    ].join(';\n'), 'dm');
     const second = replicateMinimal('dm');
     assert.equal(await second.exited, 4, second.output().slice(-3000));
+    assert.match(second.output(), tooLate);
     assert.match(second.output(), /error BINLOG_UNREADABLE: cannot decode rows of .*dm.*binlog_row_metadata = 'FULL'/);
   });
 });

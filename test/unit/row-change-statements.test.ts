@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChangeEvent, ChangeKind, RowImage } from '../../src/core/change-event.js';
+import { ScscError } from '../../src/core/scsc-error.js';
 import type { ColumnSchema, IndexSchema, TableSchema } from '../../src/core/table-schema.js';
 import { rowChangeStatements, type StatementLimits } from '../../src/sink/row-change-statements.js';
 import { targetTable, type TargetTable } from '../../src/sink/target-table.js';
@@ -322,7 +323,7 @@ describe('rowChangeStatements: keys and values', () => {
   });
 
   it('refuses a number column value that is not a number rather than writing it', () => {
-    assert.throws(() => rowChangeStatements(people, [insert({ id: '1; DROP TABLE t', name: 'a' })], MERGE), /not a number/);
+    assert.throws(() => rowChangeStatements(people, [insert({ id: '1; DROP TABLE t', name: 'a' })], MERGE), (error: unknown) => error instanceof ScscError && error.code === 'APPLY_FAILED' && /not a number/.test(error.message));
   });
 
   it('starts a new upsert when the set of columns in the images changes', () => {
