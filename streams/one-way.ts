@@ -17,6 +17,7 @@ import { setMaxListeners } from 'node:events';
 import { filter, Observable } from 'rxjs';
 import type { Pool } from 'mysql2/promise';
 import { CheckpointStore } from '../src/checkpoint/checkpoint-store.js';
+import { DefinitionHistory, type DefinitionVersion } from '../src/checkpoint/definition-history.js';
 import { StreamLock } from '../src/checkpoint/stream-lock.js';
 import { streamName } from '../src/checkpoint/stream-name.js';
 import type { ResolvedConfig } from '../src/config/config-schema.js';
@@ -102,6 +103,11 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     schemasLoading.catch(() => undefined);
     lock = await StreamLock.acquire(targetPool, databases.target, stream, logger);
     await checkpoints.ensureTable();
+    const definitions = new DefinitionHistory(targetPool, databases.target, stream);
+    const recordsDefinitions = await definitions.ensureTable();
+    if (!recordsDefinitions) {
+      logger.warn({ table: definitions.table }, `this account may not create ${definitions.table}: the source's table definitions are not recorded, so after a restart rows logged before a DDL are decoded with today's definitions (without binlog_row_metadata=FULL wrong where the DDL renamed columns or changed ENUM/SET values); GRANT CREATE on the target database, or create the table once as an administrator`);
+    }
 
     const schemas = await schemasLoading;
     const chosen = tableFilter(config.include, config.exclude);
@@ -128,6 +134,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       loaded = await checkpoints.load();
     }
     if (loaded.resume === undefined) {
+      if (recordsDefinitions) await definitions.forget();
       await snapshot({ ...options, checkpoints, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
     } else if (loaded.sourceServer === undefined) {
@@ -141,6 +148,14 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const streamServer = loaded.sourceServer ?? sourceServer;
     const from = loaded.resume as Boundary;
     const applied = new Map([...loaded.lanes].map(([lane, c]) => [lane, c.applied]));
+    if (recordsDefinitions) {
+      const recorded = await definitions.load();
+      await definitions.prune(recorded, positionKey(from));
+      const asRead = schemas.versionsAsRead(selects);
+      const changed = schemas.resumeFrom(positionKey(from), recorded).filter(selects);
+      await definitions.record(asRead);
+      if (changed.length > 0) logger.info({ tables: changed }, 'these tables were defined otherwise at the restart point: their rows are decoded with the definitions recorded there until the stream reaches the DDL that changed them');
+    }
     logger.info({ stream, from: describePosition(from), lanes: applied.size }, 'streaming from the source binlog');
 
     const streamFailed = new AbortController();
@@ -168,6 +183,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const collations = await readCollationCharsets(sourcePool);
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20, collations,
+      ...(recordsDefinitions ? { recordDefinitions: async (versions: readonly DefinitionVersion[]) => definitions.record(versions) } : {}),
       sourceServer: { identity: streamServer, sql: serverIdentitySql(sourceInfo.flavour) },
       chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });
@@ -212,8 +228,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       const first = batch.events[0] as ChangeEvent;
       if (batch.barrier) {
         logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
+        // A restart point past this DDL must find the definitions it left recorded.
+        await source.definitionsRead();
         await applier.applyDdl(first, watermark.current());
-        // The source's definitions were read again when the stream read this DDL (BinlogSource).
         // Checkpointed with the DDL: a restart leaves such a table out (the __proto__ warning at start) and goes on with the others.
         const unreadable = (first.ddlTables ?? []).map(([, table]) => table).filter((table) => selects(table) && hasProtoColumn(schemas.get(table)));
         if (unreadable.length > 0) {

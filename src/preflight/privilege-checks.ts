@@ -20,7 +20,7 @@ const TARGET_NEEDS: PrivilegeNeed[] = [
   { privilege: 'INSERT', scope: 'database', neededBy: WRITING_INTENTS, why: 'write rows' },
   { privilege: 'UPDATE', scope: 'database', neededBy: WRITING_INTENTS, why: 'write rows' },
   { privilege: 'DELETE', scope: 'database', neededBy: WRITING_INTENTS, why: 'delete rows' },
-  { privilege: 'CREATE', scope: 'database', neededBy: [], why: 'create the _scsc_checkpoint table and missing tables' },
+  { privilege: 'CREATE', scope: 'database', neededBy: [], why: 'create the _scsc_checkpoint and _scsc_definitions tables and missing tables' },
 ];
 
 /**

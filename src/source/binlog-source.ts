@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Observable, type Subscriber } from 'rxjs';
 import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js';
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
+import type { DefinitionVersion } from '../checkpoint/definition-history.js';
 import type { ChangeEvent } from '../core/change-event.js';
 import { describePosition, positionAfter, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
@@ -37,6 +38,8 @@ export interface BinlogSourceOptions {
   reconnectMs?: { first: number; max: number };
   /** The source's character set of each collation id (readCollationCharsets): rows are read in the one they were logged in. */
   collations?: ReadonlyMap<number, string>;
+  /** Keeps the definitions read after a DDL (DefinitionHistory), so a restart that reads rows before it decodes them with the right ones. */
+  recordDefinitions?: (versions: readonly DefinitionVersion[]) => Promise<void>;
 }
 
 /** Seconds the server waits for a paused reader before dropping it (net_write_timeout). */
@@ -187,13 +190,19 @@ export class BinlogSource {
     );
   }
 
+  /** Settles when the definitions of every DDL read so far have been read and recorded (or the stream stopped). */
+  async definitionsRead(): Promise<void> {
+    await this.schemaRead;
+  }
+
   private held(): boolean {
     return this.paused || this.schemaReads > 0;
   }
 
   /**
    * DDL named these tables of the database: the stream is held while scsc reads their definitions
-   * again, so rows logged after the DDL are decoded with what it left (column names, ENUM/SET values,
+   * again (or takes those recorded for this DDL before a restart) and records them, so rows logged
+   * after the DDL are decoded with what it left (column names, ENUM/SET values,
    * the key), not with what scsc held before. Only these tables: the others' rows logged before their
    * own later DDL keep the definitions they were logged with. zongji's column lists of the tables are
    * dropped: their next table map asks again. A failed read is retried; a reconnect waits for it.
@@ -213,11 +222,12 @@ export class BinlogSource {
     this.schemaRead = this.schemaRead.then(async () => {
       for (let attempt = 0; !stopped(); attempt++) {
         try {
-          await this.options.schemas.refresh(tables);
+          const read = await this.options.schemas.afterDdl(tables, end);
+          if (read.length > 0) await this.options.recordDefinitions?.(read);
           return;
         } catch (error) {
           const wait = Math.min(backoff.max, backoff.first * 2 ** attempt);
-          this.options.logger.warn({ err: (error as Error).message, tables, retryInMs: wait }, "reading the source's table definitions after DDL failed; the stream waits and tries again");
+          this.options.logger.warn({ err: (error as Error).message, tables, retryInMs: wait }, "reading or recording the source's table definitions after DDL failed; the stream waits and tries again");
           await delay(wait);
         }
       }

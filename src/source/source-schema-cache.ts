@@ -1,3 +1,4 @@
+import type { DefinitionVersion } from '../checkpoint/definition-history.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import type { TableSchema } from '../core/table-schema.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
@@ -8,7 +9,8 @@ import { readBinlogHead } from './binlog-head.js';
  * The source database's tables as scsc last read them (a table again when the stream reads DDL that
  * names it), plus every earlier definition seen since start: rows logged before an ALTER, RENAME or
  * DROP may be read after it, and without FULL row metadata the binlog does not say which columns
- * they had.
+ * they had. A restart resumes with the definitions recorded for where it starts (resumeFrom), and a
+ * DDL the stream reads again takes the definition recorded for it instead of today's.
  */
 export class SourceSchemaCache {
   private tables = new Map<string, TableSchema>();
@@ -16,6 +18,8 @@ export class SourceSchemaCache {
   /** The end of the source's binlog when all tables were read, and when single tables were read again since (undefined: it could not be read). */
   private readAt: Boundary | undefined;
   private readonly tableReadAt = new Map<string, Boundary | undefined>();
+  /** Recorded definitions for DDL ahead of the restart point, by table and the DDL's end. */
+  private readonly recorded = new Map<string, Map<string, DefinitionVersion>>();
 
   constructor(private readonly db: Queryable, readonly database: string) {}
 
@@ -46,8 +50,71 @@ export class SourceSchemaCache {
     return at !== undefined && positionKey(at) > positionKey(position);
   }
 
-  /** Reads every table again, or only these (a table no longer there is forgotten, its history kept). */
-  async refresh(only?: readonly string[]): Promise<void> {
+  /** The definitions as read at load, of these tables, as versions that hold from where the binlog ended then (none when that is unknown). */
+  versionsAsRead(selects: (table: string) => boolean): DefinitionVersion[] {
+    const at = this.readAt;
+    if (at === undefined) return [];
+    return this.all().filter((t) => selects(t.name)).map((schema) => ({ table: schema.name, validFrom: positionKey(at), readAt: at, schema }));
+  }
+
+  /**
+   * Before a restart reads from `fromKey`: each table takes the last recorded definition that holds
+   * there; the ones recorded for later DDL wait for it (afterDdl). Returns the tables whose definition
+   * there differs from today's.
+   */
+  resumeFrom(fromKey: string, versions: readonly DefinitionVersion[]): string[] {
+    const holding = new Map<string, DefinitionVersion>();
+    for (const v of versions) {
+      if (v.validFrom <= fromKey) {
+        if (v.validFrom > (holding.get(v.table)?.validFrom ?? '')) holding.set(v.table, v);
+      } else {
+        const ahead = this.recorded.get(v.table) ?? new Map<string, DefinitionVersion>();
+        ahead.set(v.validFrom, v);
+        this.recorded.set(v.table, ahead);
+      }
+    }
+    const differing: string[] = [];
+    for (const v of holding.values()) {
+      if (JSON.stringify(v.schema?.columns) !== JSON.stringify(this.tables.get(v.table)?.columns)) differing.push(v.table);
+      this.adopt(v);
+    }
+    return differing;
+  }
+
+  /**
+   * DDL that ends at `end` named these tables: their definitions from there on, recorded ones when a
+   * restart read this DDL before, else read from the source now. Returns what was read, to record.
+   */
+  async afterDdl(tables: readonly string[], end: Boundary): Promise<DefinitionVersion[]> {
+    const key = positionKey(end);
+    const known = tables.map((table) => this.recorded.get(table)?.get(key));
+    if (known.every((v) => v !== undefined)) {
+      for (const v of known) if (v !== undefined) this.adopt(v);
+      return [];
+    }
+    const at = await this.refresh(tables);
+    return tables.map((table) => ({ table, validFrom: key, readAt: at, schema: this.tables.get(table) }));
+  }
+
+  private adopt(version: DefinitionVersion): void {
+    this.tableReadAt.set(version.table, version.readAt);
+    if (version.schema === undefined) {
+      this.tables.delete(version.table);
+      return;
+    }
+    this.tables.set(version.table, version.schema);
+    this.remember(version.schema);
+  }
+
+  private remember(table: TableSchema): void {
+    const versions = this.history.get(table.name) ?? [];
+    const last = versions.at(-1);
+    if (last === undefined || JSON.stringify(last.columns) !== JSON.stringify(table.columns)) versions.push(table);
+    this.history.set(table.name, versions);
+  }
+
+  /** Reads every table again, or only these (a table no longer there is forgotten, its history kept); returns where the binlog ended then. */
+  async refresh(only?: readonly string[]): Promise<Boundary | undefined> {
     const tables = await introspectDatabase(this.db, this.database, only);
     // Read after the definitions: a DDL in them ends before this position (one logged in between counts as in them: a warning too many, never one too few).
     const at = await readBinlogHead(this.db).catch(() => undefined);
@@ -63,10 +130,8 @@ export class SourceSchemaCache {
     }
     for (const table of tables) {
       this.tables.set(table.name, table);
-      const versions = this.history.get(table.name) ?? [];
-      const last = versions.at(-1);
-      if (last === undefined || JSON.stringify(last.columns) !== JSON.stringify(table.columns)) versions.push(table);
-      this.history.set(table.name, versions);
+      this.remember(table);
     }
+    return at;
   }
 }

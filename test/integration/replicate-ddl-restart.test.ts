@@ -17,8 +17,8 @@ const servers = mariaDbServersForTests({ source: { binlogRowMetadata: 'FULL' }, 
 
 const replicate = (database: string, ...extra: string[]): ReturnType<typeof startCli> =>
   startCli(['replicate', '--source', servers.source.url(database), '--target', servers.target.url(database), '--log-level', 'info', ...extra]);
-const replicateMinimal = (database: string): ReturnType<typeof startCli> =>
-  startCli(['replicate', '--source', servers.minimal.url(database), '--target', servers.target.url(database), '--log-level', 'info']);
+const replicateMinimal = (database: string, ...extra: string[]): ReturnType<typeof startCli> =>
+  startCli(['replicate', '--source', servers.minimal.url(database), '--target', servers.target.url(database), '--log-level', 'info', ...extra]);
 
 async function columns(server: MariaDbServer, database: string, table: string): Promise<string[]> {
   const rows = await server.sql(`SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${database}' AND TABLE_NAME = '${table}' ORDER BY ORDINAL_POSITION`) as Array<{ c: string }>;
@@ -77,7 +77,7 @@ describe('scsc replicate with DDL in the stream', { skip: servers.skip }, () => 
 });
 
 describe('scsc replicate from a source without FULL row metadata', { skip: servers.skip }, () => {
-  it('reads rows after a DDL with what it left, warns when it read definitions too late, and names the fix when a backlog cannot be decoded', async () => {
+  it('reads rows after a DDL with what it left, warns when it read definitions too late, and names the fix when a backlog cannot be decoded without recorded definitions', async () => {
     const schema = [
       'CREATE DATABASE dm; USE dm; CREATE TABLE t (id INT PRIMARY KEY, a INT, s VARCHAR(10))',
       "CREATE TABLE e (id INT PRIMARY KEY, v ENUM('a','b','c'), st SET('x','y'), a INT, b VARCHAR(10))",
@@ -101,18 +101,21 @@ describe('scsc replicate from a source without FULL row metadata', { skip: serve
       await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
       assert.doesNotMatch(first.output(), /decoded with their definitions after it/, 'every definition was read before the rows after it');
 
-      // Sent as one batch, the second ALTER has run by the time scsc reads definitions at the first.
+      // scsc reads the first ALTER only after the second has run (it is stopped meanwhile).
+      first.child.kill('SIGSTOP');
       await servers.minimal.sql([
         "ALTER TABLE e MODIFY v ENUM('d','c','b','a')", "INSERT INTO e VALUES (21, 'b', 'x', 21, 'twenty-one')",
         "ALTER TABLE e MODIFY v ENUM('a','b','c','d')", "INSERT INTO e VALUES (22, 'b', 'x', 22, 'twenty-two')",
-      ].join(';\n'), 'dm');
+      ].join(';\n'), 'dm').finally(() => first.child.kill('SIGCONT'));
       await waitForOutput(first, tooLate);
     } finally {
       first.child.kill('SIGTERM');
     }
     assert.equal(await first.exited, 0, first.output().slice(-3000));
 
-    // While nothing reads: rows of e, then an ALTER of its ENUM; rows with four columns of t, then a DROP (a new reader only knows three).
+    // While nothing reads: rows of e, then an ALTER of its ENUM; rows with four columns of t, then a DROP. The
+    // definitions this run recorded are gone (a target of an earlier version): a new reader only knows today's.
+    await servers.target.sql('DELETE FROM dm._scsc_definitions');
     await servers.minimal.sql([
       "INSERT INTO e VALUES (30, 'c', 'x', 30, 'thirty'); ALTER TABLE e MODIFY v ENUM('d','c','b','a')",
       "INSERT INTO t VALUES (3, 3, 'c', 3); ALTER TABLE t DROP COLUMN a; INSERT INTO t VALUES (4, 'd', 4)",
@@ -121,6 +124,52 @@ describe('scsc replicate from a source without FULL row metadata', { skip: serve
     assert.equal(await second.exited, 4, second.output().slice(-3000));
     assert.match(second.output(), tooLate);
     assert.match(second.output(), /error BINLOG_UNREADABLE: cannot decode rows of .*dm.*binlog_row_metadata = 'FULL'/);
+  });
+});
+
+describe('scsc replicate restarting into a backlog across DDL, from a source without FULL row metadata', { skip: servers.skip }, () => {
+  it('decodes the rows before each DDL with the definitions recorded for them, not with today\'s', async () => {
+    const schema = "CREATE DATABASE dh; USE dh; CREATE TABLE e (id INT PRIMARY KEY, v ENUM('a','b','c'), a INT, b VARCHAR(10))";
+    await servers.minimal.sql(schema);
+    await servers.target.sql(schema);
+    // Reads the ALTER (recording what it left) and stops before applying it: the restart point stays before it.
+    const first = replicateMinimal('dh', '--ddl', 'stop');
+    await waitForOutput(first, 'streaming from the source binlog');
+    await servers.minimal.sql("INSERT INTO e VALUES (1, 'c', 1, 'one'); ALTER TABLE e MODIFY v ENUM('c','b','a'); INSERT INTO e VALUES (2, 'c', 2, 'two')", 'dh');
+    assert.equal(await first.exited, 4, first.output().slice(-3000));
+    assert.match(first.output(), /DDL_STOPPED/);
+
+    // While nothing reads: more rows, then DDL that swaps two columns' names and reorders the ENUM again.
+    await servers.minimal.sql([
+      "INSERT INTO e VALUES (3, 'a', 3, 'three'), (4, 'b', 4, 'four')",
+      "ALTER TABLE e RENAME COLUMN a TO b, RENAME COLUMN b TO a, MODIFY v ENUM('b','a','c')",
+      "INSERT INTO e VALUES (5, 'b', 5, 'five'), (6, 'c', 6, 'six')",
+    ].join(';\n'), 'dh');
+    const second = replicateMinimal('dh');
+    try {
+      await waitForTablesEqual({ server: servers.minimal, database: 'dh' }, { server: servers.target, database: 'dh' }, ['e'], second);
+      assert.match(second.output(), /"tables":\["e"\].*defined otherwise at the restart point/);
+      assert.doesNotMatch(second.output(), /decoded with their definitions after it/);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    assert.equal(await second.exited, 0, second.output().slice(-3000));
+
+    // Stopped with everything applied, then rows and DDL no run has read: the rows before it take the definitions the last run started with.
+    await servers.minimal.sql([
+      "INSERT INTO e VALUES (7, 'a', 7, 'seven'); UPDATE e SET v = 'c', a = 'uno' WHERE id = 1",
+      "ALTER TABLE e RENAME COLUMN a TO b, RENAME COLUMN b TO a, MODIFY v ENUM('c','a','b')",
+      "INSERT INTO e VALUES (8, 'b', 8, 'eight')",
+    ].join(';\n'), 'dh');
+    const third = replicateMinimal('dh');
+    try {
+      await waitForTablesEqual({ server: servers.minimal, database: 'dh' }, { server: servers.target, database: 'dh' }, ['e'], third);
+      assert.match(third.output(), /"tables":\["e"\].*defined otherwise at the restart point/);
+      assert.doesNotMatch(third.output(), /decoded with their definitions after it/);
+    } finally {
+      third.child.kill('SIGTERM');
+    }
+    assert.equal(await third.exited, 0, third.output().slice(-3000));
   });
 });
 

@@ -1,0 +1,100 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Boundary } from '../core/position.js';
+import type { TableSchema } from '../core/table-schema.js';
+import { qualifiedTable } from '../mysql/sql-identifier.js';
+
+export const DEFINITIONS_TABLE = '_scsc_definitions';
+/** CREATE denied: table, database or global privilege errors. */
+const ACCESS_DENIED = new Set([1142, 1044, 1227]);
+/** Rows per INSERT when many definitions are recorded at once. */
+const ROWS_PER_INSERT = 200;
+
+/** A source table's definition as scsc read it, and from where in the binlog it holds. */
+export interface DefinitionVersion {
+  table: string;
+  /** positionKey of the first binlog position it holds from: the end of the DDL that made it, or where the binlog ended when it was read. */
+  validFrom: string;
+  /** Where the source's binlog ended when it was read (undefined: unknown). */
+  readAt: Boundary | undefined;
+  /** undefined: no such table from there on (dropped or renamed away). */
+  schema: TableSchema | undefined;
+}
+
+/**
+ * The definitions scsc decoded a stream's rows with, in the target database (`_scsc_definitions`):
+ * without FULL row metadata the binlog names neither a row's columns nor its ENUM/SET values, so a
+ * restart that reads rows logged before a DDL needs the definition they were logged with, which the
+ * source no longer has. Cleared when the stream takes a snapshot (its definitions are today's then).
+ */
+export class DefinitionHistory {
+  readonly table: string;
+
+  constructor(private readonly pool: Pool, database: string, readonly stream: string) {
+    this.table = qualifiedTable(database, DEFINITIONS_TABLE);
+  }
+
+  /** False when this account may not create the table (an earlier version's target, set up by an administrator). */
+  async ensureTable(): Promise<boolean> {
+    try {
+      await this.create();
+      return true;
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      if (errno !== undefined && ACCESS_DENIED.has(errno)) return false;
+      throw error;
+    }
+  }
+
+  private async create(): Promise<void> {
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      stream VARCHAR(191) NOT NULL,
+      table_name VARCHAR(64) COLLATE utf8mb4_bin NOT NULL,
+      valid_from VARCHAR(64) NOT NULL,
+      read_file VARCHAR(255) NULL,
+      read_offset BIGINT UNSIGNED NULL,
+      definition LONGTEXT NULL,
+      PRIMARY KEY (stream, table_name, valid_from)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='scsc: source table definitions by binlog position; do not edit while scsc runs'`);
+  }
+
+  async load(): Promise<DefinitionVersion[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT table_name, valid_from, read_file, read_offset, definition FROM ${this.table} WHERE stream = ? ORDER BY table_name, valid_from`, [this.stream]);
+    return rows.map((row) => ({
+      table: String(row.table_name),
+      validFrom: String(row.valid_from),
+      readAt: row.read_file === null ? undefined : { file: String(row.read_file), offset: Number(row.read_offset) },
+      schema: row.definition === null ? undefined : JSON.parse(String(row.definition)) as TableSchema,
+    }));
+  }
+
+  async record(versions: readonly DefinitionVersion[]): Promise<void> {
+    for (let i = 0; i < versions.length; i += ROWS_PER_INSERT) {
+      const rows = versions.slice(i, i + ROWS_PER_INSERT).map((v) => [
+        this.stream, v.table, v.validFrom, v.readAt?.file ?? null, v.readAt?.offset ?? null, v.schema === undefined ? null : JSON.stringify(v.schema),
+      ]);
+      await this.pool.query(`INSERT INTO ${this.table} (stream, table_name, valid_from, read_file, read_offset, definition) VALUES ?
+        ON DUPLICATE KEY UPDATE read_file = VALUES(read_file), read_offset = VALUES(read_offset), definition = VALUES(definition)`, [rows]);
+    }
+  }
+
+  /** Forgets the versions no restart from `fromKey` on can need (obsoleteVersions). */
+  async prune(versions: readonly DefinitionVersion[], fromKey: string): Promise<void> {
+    const obsolete = obsoleteVersions(versions, fromKey);
+    for (let i = 0; i < obsolete.length; i += ROWS_PER_INSERT) {
+      const keys = obsolete.slice(i, i + ROWS_PER_INSERT).map((v) => [this.stream, v.table, v.validFrom]);
+      await this.pool.query(`DELETE FROM ${this.table} WHERE (stream, table_name, valid_from) IN (?)`, [keys]);
+    }
+  }
+
+  async forget(): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table} WHERE stream = ?`, [this.stream]);
+  }
+}
+
+/** Per table, the versions before the last one that holds at `fromKey`: a restart from there on reads none of their rows. */
+export function obsoleteVersions(versions: readonly DefinitionVersion[], fromKey: string): DefinitionVersion[] {
+  const lastHolding = new Map<string, string>();
+  for (const v of versions) if (v.validFrom <= fromKey && v.validFrom > (lastHolding.get(v.table) ?? '')) lastHolding.set(v.table, v.validFrom);
+  return versions.filter((v) => v.validFrom < (lastHolding.get(v.table) ?? ''));
+}
