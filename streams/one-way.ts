@@ -106,7 +106,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const definitions = new DefinitionHistory(targetPool, databases.target, stream);
     const recordsDefinitions = await definitions.ensureTable();
     if (!recordsDefinitions) {
-      logger.warn({ table: definitions.table }, `this account may not create ${definitions.table}: the source's table definitions are not recorded, so after a restart rows logged before a DDL are decoded with today's definitions (without binlog_row_metadata=FULL wrong where the DDL renamed columns or changed ENUM/SET values); GRANT CREATE on the target database, or create the table once as an administrator`);
+      logger.warn({ table: definitions.table }, `this account may not create ${definitions.table}: the source's table definitions are not recorded, so after a restart rows logged before a DDL are decoded with today's definitions (without binlog_row_metadata=FULL wrong where the DDL renamed columns or changed ENUM/SET values); GRANT CREATE on the target database to this account`);
     }
 
     const schemas = await schemasLoading;
@@ -137,6 +137,8 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       if (recordsDefinitions) await definitions.forget();
       await snapshot({ ...options, checkpoints, flavour: sourceInfo.flavour, selected: schemas.all().map((t) => t.name).filter(selects) });
       loaded = await checkpoints.load();
+      // Read past the snapshot's position: these are the definitions recorded for where streaming starts.
+      await schemas.refresh();
     } else if (loaded.sourceServer === undefined) {
       // A checkpoint of an earlier version: its restart point is taken to belong to the server answering now.
       await checkpoints.recordSourceServer(sourceServer);

@@ -6,8 +6,10 @@ import { qualifiedTable } from '../mysql/sql-identifier.js';
 export const DEFINITIONS_TABLE = '_scsc_definitions';
 /** CREATE denied: table, database or global privilege errors. */
 const ACCESS_DENIED = new Set([1142, 1044, 1227]);
-/** Rows per INSERT when many definitions are recorded at once. */
-const ROWS_PER_INSERT = 200;
+/** Rows per DELETE when many versions are pruned at once. */
+const ROWS_PER_DELETE = 200;
+/** Definition bytes per INSERT when many are recorded at once (well under any max_allowed_packet). */
+const BYTES_PER_INSERT = 512 << 10;
 
 /** A source table's definition as scsc read it, and from where in the binlog it holds. */
 export interface DefinitionVersion {
@@ -69,20 +71,29 @@ export class DefinitionHistory {
   }
 
   async record(versions: readonly DefinitionVersion[]): Promise<void> {
-    for (let i = 0; i < versions.length; i += ROWS_PER_INSERT) {
-      const rows = versions.slice(i, i + ROWS_PER_INSERT).map((v) => [
-        this.stream, v.table, v.validFrom, v.readAt?.file ?? null, v.readAt?.offset ?? null, v.schema === undefined ? null : JSON.stringify(v.schema),
-      ]);
+    let rows: unknown[][] = [];
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (rows.length === 0) return;
       await this.pool.query(`INSERT INTO ${this.table} (stream, table_name, valid_from, read_file, read_offset, definition) VALUES ?
         ON DUPLICATE KEY UPDATE read_file = VALUES(read_file), read_offset = VALUES(read_offset), definition = VALUES(definition)`, [rows]);
+      rows = [];
+      bytes = 0;
+    };
+    for (const v of versions) {
+      const definition = v.schema === undefined ? null : JSON.stringify(v.schema);
+      if (bytes + (definition?.length ?? 0) > BYTES_PER_INSERT) await flush();
+      rows.push([this.stream, v.table, v.validFrom, v.readAt?.file ?? null, v.readAt?.offset ?? null, definition]);
+      bytes += definition?.length ?? 0;
     }
+    await flush();
   }
 
   /** Forgets the versions no restart from `fromKey` on can need (obsoleteVersions). */
   async prune(versions: readonly DefinitionVersion[], fromKey: string): Promise<void> {
     const obsolete = obsoleteVersions(versions, fromKey);
-    for (let i = 0; i < obsolete.length; i += ROWS_PER_INSERT) {
-      const keys = obsolete.slice(i, i + ROWS_PER_INSERT).map((v) => [this.stream, v.table, v.validFrom]);
+    for (let i = 0; i < obsolete.length; i += ROWS_PER_DELETE) {
+      const keys = obsolete.slice(i, i + ROWS_PER_DELETE).map((v) => [this.stream, v.table, v.validFrom]);
       await this.pool.query(`DELETE FROM ${this.table} WHERE (stream, table_name, valid_from) IN (?)`, [keys]);
     }
   }

@@ -42,6 +42,8 @@ export interface BinlogSourceOptions {
   recordDefinitions?: (versions: readonly DefinitionVersion[]) => Promise<void>;
 }
 
+/** Tries at reading and recording definitions after a DDL (backoff as for reconnects) before the stream fails. */
+const DEFINITION_READ_ATTEMPTS = 6;
 /** Seconds the server waits for a paused reader before dropping it (net_write_timeout). */
 const PAUSED_READER_TIMEOUT_S = 3600;
 /** How long a reconnect waits for the client id to be chosen again before it keeps the current one. */
@@ -107,7 +109,11 @@ export class BinlogSource {
         }, (next) => {
           boundary = next;
           attempt = 0;
-        }, (tables, end) => this.readSchemasAfterDdl(tables, end, () => stopped));
+        }, (tables, end) => this.readSchemasAfterDdl(tables, end, () => stopped, (error) => {
+          if (stopped) return;
+          stopped = true;
+          subscriber.error(error);
+        }));
         const zongji = this.open(boundary, transaction, subscriber, (error) => {
           if (stopped) return;
           const fatal = fatalError(error, boundary, this.options.url);
@@ -190,7 +196,7 @@ export class BinlogSource {
     );
   }
 
-  /** Settles when the definitions of every DDL read so far have been read and recorded (or the stream stopped). */
+  /** Resolves when the definitions of every DDL read so far are read and recorded; rejects when that failed or the stream stopped first. */
   async definitionsRead(): Promise<void> {
     await this.schemaRead;
   }
@@ -205,9 +211,10 @@ export class BinlogSource {
    * after the DDL are decoded with what it left (column names, ENUM/SET values,
    * the key), not with what scsc held before. Only these tables: the others' rows logged before their
    * own later DDL keep the definitions they were logged with. zongji's column lists of the tables are
-   * dropped: their next table map asks again. A failed read is retried; a reconnect waits for it.
+   * dropped: their next table map asks again. A failed read is retried a few times, then fails the
+   * stream; a reconnect waits for it.
    */
-  private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean): void {
+  private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean, fail: (error: ScscError) => void): void {
     this.warnIfReadTooLate(tables, end);
     const zongji = this.zongji;
     if (zongji !== undefined) {
@@ -220,14 +227,21 @@ export class BinlogSource {
     this.schemaReads++;
     const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
     this.schemaRead = this.schemaRead.then(async () => {
-      for (let attempt = 0; !stopped(); attempt++) {
+      for (let attempt = 1; ; attempt++) {
+        if (stopped()) throw new ScscError('SQL_FAILED', `the stream stopped before the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} were recorded`);
         try {
           const read = await this.options.schemas.afterDdl(tables, end);
           if (read.length > 0) await this.options.recordDefinitions?.(read);
           return;
         } catch (error) {
-          const wait = Math.min(backoff.max, backoff.first * 2 ** attempt);
-          this.options.logger.warn({ err: (error as Error).message, tables, retryInMs: wait }, "reading or recording the source's table definitions after DDL failed; the stream waits and tries again");
+          const message = (error as Error).message;
+          if (attempt >= DEFINITION_READ_ATTEMPTS) {
+            const failed = new ScscError('SQL_FAILED', `reading or recording the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} failed ${attempt} times: ${message}`, { cause: error });
+            fail(failed);
+            throw failed;
+          }
+          const wait = Math.min(backoff.max, backoff.first * 2 ** (attempt - 1));
+          this.options.logger.warn({ err: message, tables, retryInMs: wait }, "reading or recording the source's table definitions after DDL failed; the stream waits and tries again");
           await delay(wait);
         }
       }
@@ -235,6 +249,7 @@ export class BinlogSource {
       this.schemaReads--;
       if (!this.held()) this.zongji?.connection?.resume();
     });
+    this.schemaRead.catch(() => undefined); // delivered through fail() and definitionsRead(), if a barrier waits
   }
 
   private open(from: Boundary, transaction: BinlogTransaction, subscriber: Subscriber<ChangeEvent>, onError: (error: unknown) => void): ZongJi {
@@ -247,6 +262,7 @@ export class BinlogSource {
       bigNumberStrings: true,
     });
     zongji.on('error', onError);
+    this.answeredIds.clear(); // table ids belong to the connection's zongji (and the server's run)
     this.answerColumnLookups(zongji);
     const expected = this.options.sourceServer;
     zongji.on('ready', () => {

@@ -147,7 +147,9 @@ export class BinlogTransaction {
     if (this.open === undefined) this.begin(event, true);
     if (statement.kind === 'table-ddl') {
       const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);
-      if (named.length > 0) this.onTableDdl(named, { file, offset: event.nextPosition });
+      // MariaDB 11 logs end_log_pos 0 inside a group (CREATE ... SELECT): the group's start stands in.
+      const end = event.nextPosition > 0 ? { file, offset: event.nextPosition } : this.open?.start ?? this.boundary;
+      if (named.length > 0) this.onTableDdl(named, { file: end.file, offset: end.offset });
     }
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {

@@ -17,6 +17,8 @@ export class SourceSchemaCache {
   private readonly history = new Map<string, TableSchema[]>();
   /** The end of the source's binlog when all tables were read, and when single tables were read again since (undefined: it could not be read). */
   private readAt: Boundary | undefined;
+  /** Where the binlog ended just before all tables were read: the definitions hold from there on (until the next DDL). */
+  private readFrom: Boundary | undefined;
   private readonly tableReadAt = new Map<string, Boundary | undefined>();
   /** Recorded definitions for DDL ahead of the restart point, by table and the DDL's end. */
   private readonly recorded = new Map<string, Map<string, DefinitionVersion>>();
@@ -50,11 +52,11 @@ export class SourceSchemaCache {
     return at !== undefined && positionKey(at) > positionKey(position);
   }
 
-  /** The definitions as read at load, of these tables, as versions that hold from where the binlog ended then (none when that is unknown). */
+  /** The definitions as last read in full, of these tables, as versions that hold from where the binlog ended just before (none when that is unknown). */
   versionsAsRead(selects: (table: string) => boolean): DefinitionVersion[] {
-    const at = this.readAt;
-    if (at === undefined) return [];
-    return this.all().filter((t) => selects(t.name)).map((schema) => ({ table: schema.name, validFrom: positionKey(at), readAt: at, schema }));
+    const from = this.readFrom;
+    if (from === undefined) return [];
+    return this.all().filter((t) => selects(t.name)).map((schema) => ({ table: schema.name, validFrom: positionKey(from), readAt: this.readAt, schema }));
   }
 
   /**
@@ -92,8 +94,19 @@ export class SourceSchemaCache {
       for (const v of known) if (v !== undefined) this.adopt(v);
       return [];
     }
-    const at = await this.refresh(tables);
-    return tables.map((table) => ({ table, validFrom: key, readAt: at, schema: this.tables.get(table) }));
+    const { at, found } = await this.read(tables);
+    const versions = tables.map((name): DefinitionVersion => {
+      // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
+      const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
+      return { table: schema?.name ?? name, validFrom: key, readAt: at, schema };
+    });
+    for (const v of versions) {
+      // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
+      const ahead = this.recorded.get(v.table) ?? new Map<string, DefinitionVersion>();
+      ahead.set(key, v);
+      this.recorded.set(v.table, ahead);
+    }
+    return versions;
   }
 
   private adopt(version: DefinitionVersion): void {
@@ -113,13 +126,20 @@ export class SourceSchemaCache {
     this.history.set(table.name, versions);
   }
 
-  /** Reads every table again, or only these (a table no longer there is forgotten, its history kept); returns where the binlog ended then. */
-  async refresh(only?: readonly string[]): Promise<Boundary | undefined> {
-    const tables = await introspectDatabase(this.db, this.database, only);
+  /** Reads every table again (a table no longer there is forgotten, its history kept). */
+  async refresh(): Promise<void> {
+    await this.read(undefined);
+  }
+
+  /** Reads every table, or only these; returns where the binlog ended just after, and the tables found. */
+  private async read(only: readonly string[] | undefined): Promise<{ at: Boundary | undefined; found: TableSchema[] }> {
+    const from = only === undefined ? await readBinlogHead(this.db).catch(() => undefined) : undefined;
+    const found = await introspectDatabase(this.db, this.database, only);
     // Read after the definitions: a DDL in them ends before this position (one logged in between counts as in them: a warning too many, never one too few).
     const at = await readBinlogHead(this.db).catch(() => undefined);
     if (only === undefined) {
       this.tables = new Map();
+      this.readFrom = from;
       this.readAt = at;
       this.tableReadAt.clear();
     } else {
@@ -128,10 +148,11 @@ export class SourceSchemaCache {
         this.tableReadAt.set(name, at);
       }
     }
-    for (const table of tables) {
+    for (const table of found) {
       this.tables.set(table.name, table);
+      if (only !== undefined) this.tableReadAt.set(table.name, at);
       this.remember(table);
     }
-    return at;
+    return { at, found };
   }
 }

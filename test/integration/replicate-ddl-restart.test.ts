@@ -155,7 +155,7 @@ describe('scsc replicate restarting into a backlog across DDL, from a source wit
     }
     assert.equal(await second.exited, 0, second.output().slice(-3000));
 
-    // Stopped with everything applied, then rows and DDL no run has read: the rows before it take the definitions the last run started with.
+    // Stopped with everything applied, then rows and DDL no run has read: the rows before it take the definitions the last run recorded.
     await servers.minimal.sql([
       "INSERT INTO e VALUES (7, 'a', 7, 'seven'); UPDATE e SET v = 'c', a = 'uno' WHERE id = 1",
       "ALTER TABLE e RENAME COLUMN a TO b, RENAME COLUMN b TO a, MODIFY v ENUM('c','a','b')",

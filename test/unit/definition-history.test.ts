@@ -23,10 +23,14 @@ describe('recorded source definitions', () => {
   it('a restart takes the last version that holds at its restart point, and the one recorded for a DDL when it reads that DDL', async () => {
     const schemas = cache();
     const changed = schemas.resumeFrom(key(500), [
-      version('e', 100, "enum('a','b')"), version('e', 400, "enum('b','a')"), version('e', 900, "enum('c','b','a')"), version('gone', 300, undefined),
+      version('e', 100, "enum('a','b')"), version('e', 400, "enum('b','a')"), version('e', 900, "enum('c','b','a')"),
+      version('gone', 300, "enum('x')"), version('gone', 700, undefined),
     ]);
-    assert.deepEqual(changed, ['e'], 'e differs from what the cache held (nothing); gone is absent either way');
+    assert.deepEqual(changed, ['e', 'gone'], 'both differ from what the cache held (nothing)');
     assert.equal(schemas.get('e')?.columns[1]?.columnType, "enum('b','a')");
+    assert.equal(schemas.get('gone')?.columns[1]?.columnType, "enum('x')");
+    // The DROP ending at 700: recorded as no table from there on.
+    assert.deepEqual(await schemas.afterDdl(['gone'], at(700)), []);
     assert.equal(schemas.get('gone'), undefined);
     // The DDL ending at 900: its recorded definition is taken, no query is made.
     assert.deepEqual(await schemas.afterDdl(['e'], at(900)), []);
