@@ -208,11 +208,11 @@ export class BinlogSource {
   /**
    * DDL named these tables of the database: the stream is held while scsc reads their definitions
    * again (or takes those recorded for this DDL before a restart) and records them, so rows logged
-   * after the DDL are decoded with what it left (column names, ENUM/SET values,
-   * the key), not with what scsc held before. Only these tables: the others' rows logged before their
-   * own later DDL keep the definitions they were logged with. zongji's column lists of the tables are
-   * dropped: their next table map asks again. A failed read is retried a few times, then fails the
-   * stream; a reconnect waits for it.
+   * after the DDL are decoded with what it left (column names, ENUM/SET values, the key), not with
+   * what scsc held before. Only these tables: the others' rows logged before their own later DDL keep
+   * the definitions they were logged with. zongji's column lists of the tables are dropped: their next
+   * table map asks again. A failed read is retried a few times, then fails the stream; a reconnect
+   * waits for it.
    */
   private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean, fail: (error: ScscError) => void): void {
     this.warnIfReadTooLate(tables, end);
