@@ -76,6 +76,8 @@ export class BinlogSource {
   private readonly answeredIds = new Set<number>();
   /** Selected tables whose rows were decoded with scsc's definitions since they were last read. */
   private readonly decodedByDefinition = new Set<string>();
+  /** zongji's own column lookups in flight (it pauses the socket for them and resumes it itself). */
+  private asking = 0;
   private serverId: number;
   private readonly slowTables = new Set<string>();
 
@@ -175,7 +177,7 @@ export class BinlogSource {
 
   resume(): void {
     this.paused = false;
-    if (!this.held()) this.zongji?.connection?.resume();
+    if (!this.held() && this.asking === 0) this.zongji?.connection?.resume();
   }
 
   /**
@@ -247,7 +249,7 @@ export class BinlogSource {
       }
     }).finally(() => {
       this.schemaReads--;
-      if (!this.held()) this.zongji?.connection?.resume();
+      if (!this.held() && this.asking === 0) this.zongji?.connection?.resume();
     });
     this.schemaRead.catch(() => undefined); // delivered through fail() and definitionsRead(), if a barrier waits
   }
@@ -263,6 +265,7 @@ export class BinlogSource {
     });
     zongji.on('error', onError);
     this.answeredIds.clear(); // table ids belong to the connection's zongji (and the server's run)
+    this.asking = 0;
     this.answerColumnLookups(zongji);
     const expected = this.options.sourceServer;
     zongji.on('ready', () => {
@@ -332,7 +335,15 @@ export class BinlogSource {
       _fetchTableInfo: (event: { tableId: number; schemaName: string; tableName: string; columnCount: number }, next: () => void) => void;
       tableMap: Record<number, unknown>;
     };
-    const ask = internals._fetchTableInfo.bind(zongji);
+    const fetch = internals._fetchTableInfo.bind(zongji);
+    // zongji holds the socket while it asks and resumes it after: scsc's resume() must not release it meanwhile.
+    const ask = (event: Parameters<typeof fetch>[0], next: () => void): void => {
+      this.asking++;
+      fetch(event, () => {
+        if (this.zongji === zongji) this.asking--; // a new connection started counting afresh
+        next();
+      });
+    };
     internals._fetchTableInfo = (event, next) => {
       if (event.schemaName !== this.options.database) {
         ask(event, next);
