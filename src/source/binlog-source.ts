@@ -111,6 +111,14 @@ export class BinlogSource {
         }, (next) => {
           boundary = next;
           attempt = 0;
+          const changed = this.options.schemas.passed(next);
+          if (changed.length > 0) {
+            this.forgetColumns(changed);
+            this.options.logger.warn({ tables: changed, at: describePosition(next) },
+              'these tables were changed on the source without DDL in the binlog (sql_log_bin = 0?) since the definitions recorded for them: '
+              + "they are decoded with today's from here on; without binlog_row_metadata=FULL rows logged before may be wrong on the target: "
+              + `run scsc reconcile --include ${changed.join(',')}`);
+          }
         }, (tables, end) => this.readSchemasAfterDdl(tables, end, () => stopped, (error) => {
           if (stopped) return;
           stopped = true;
@@ -203,6 +211,14 @@ export class BinlogSource {
     await this.schemaRead;
   }
 
+  /** Drops zongji's column lists of these tables: their next table map asks (scsc's definitions) again. */
+  private forgetColumns(tables: readonly string[]): void {
+    const cached = this.zongji?.tableMap as unknown as Record<string, { parentSchema?: string; tableName?: string } | undefined> | undefined;
+    for (const [id, entry] of Object.entries(cached ?? {})) {
+      if (entry?.parentSchema === this.options.database && entry.tableName !== undefined && tables.includes(entry.tableName)) delete cached?.[id];
+    }
+  }
+
   private held(): boolean {
     return this.paused || this.schemaReads > 0;
   }
@@ -218,14 +234,8 @@ export class BinlogSource {
    */
   private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean, fail: (error: ScscError) => void): void {
     this.warnIfReadTooLate(tables, end);
-    const zongji = this.zongji;
-    if (zongji !== undefined) {
-      const cached = zongji.tableMap as unknown as Record<string, { parentSchema?: string; tableName?: string } | undefined>;
-      for (const [id, entry] of Object.entries(cached)) {
-        if (entry?.parentSchema === this.options.database && entry.tableName !== undefined && tables.includes(entry.tableName)) delete cached[id];
-      }
-      zongji.connection?.pause();
-    }
+    this.forgetColumns(tables);
+    this.zongji?.connection?.pause();
     this.schemaReads++;
     const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
     this.schemaRead = this.schemaRead.then(async () => {

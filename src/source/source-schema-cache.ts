@@ -22,6 +22,9 @@ export class SourceSchemaCache {
   private readonly tableReadAt = new Map<string, Boundary | undefined>();
   /** Recorded definitions for DDL ahead of the restart point, by table and the DDL's end. */
   private readonly recorded = new Map<string, Map<string, DefinitionVersion>>();
+  /** Today's definitions of the tables that resumed with a recorded one and have read no DDL since, checked once the stream passes `checkAtKey`. */
+  private resumedWith = new Map<string, TableSchema | undefined>();
+  private checkAtKey: string | undefined;
 
   constructor(private readonly db: Queryable, readonly database: string) {}
 
@@ -77,10 +80,33 @@ export class SourceSchemaCache {
     }
     const differing: string[] = [];
     for (const v of holding.values()) {
-      if (JSON.stringify(v.schema?.columns) !== JSON.stringify(this.tables.get(v.table)?.columns)) differing.push(v.table);
+      const today = this.tables.get(v.table);
+      if (JSON.stringify(v.schema?.columns) !== JSON.stringify(today?.columns)) differing.push(v.table);
+      this.resumedWith.set(v.table, today);
       this.adopt(v);
     }
+    if (this.readAt !== undefined && this.resumedWith.size > 0) this.checkAtKey = positionKey(this.readAt);
     return differing;
+  }
+
+  /**
+   * Once the stream has read past where the binlog ended when today's definitions were read, every
+   * DDL in them has been read: a table that still holds a recorded definition other than today's was
+   * changed without a DDL in the binlog (sql_log_bin = 0). It takes today's from here on; returns
+   * such tables (once).
+   */
+  passed(position: Boundary): string[] {
+    if (this.checkAtKey === undefined || positionKey(position) < this.checkAtKey) return [];
+    this.checkAtKey = undefined;
+    const changed: string[] = [];
+    for (const [name, today] of this.resumedWith) {
+      if (JSON.stringify(this.tables.get(name)?.columns) === JSON.stringify(today?.columns)) continue;
+      changed.push(name);
+      if (today === undefined) this.tables.delete(name);
+      else this.tables.set(name, today);
+    }
+    this.resumedWith = new Map();
+    return changed;
   }
 
   /**
@@ -89,6 +115,7 @@ export class SourceSchemaCache {
    */
   async afterDdl(tables: readonly string[], end: Boundary): Promise<DefinitionVersion[]> {
     const key = positionKey(end);
+    for (const name of tables) this.resumedWith.delete(name);
     const known = tables.map((table) => this.recorded.get(table)?.get(key));
     if (known.every((v) => v !== undefined)) {
       for (const v of known) if (v !== undefined) this.adopt(v);

@@ -170,6 +170,21 @@ describe('scsc replicate restarting into a backlog across DDL, from a source wit
       third.child.kill('SIGTERM');
     }
     assert.equal(await third.exited, 0, third.output().slice(-3000));
+
+    // A change the binlog does not show (sql_log_bin = 0, made on both sides by hand): past the point where the
+    // restart read today's definitions, rows take them, and the user is told which table to compare.
+    const hidden = "ALTER TABLE e MODIFY v ENUM('a','b','c')";
+    await servers.minimal.sql(`SET SESSION sql_log_bin = 0; ${hidden}; SET SESSION sql_log_bin = 1`, 'dh');
+    await servers.target.sql(hidden, 'dh');
+    const fourth = replicateMinimal('dh');
+    try {
+      await waitForOutput(fourth, /"tables":\["e"\].*changed on the source without DDL in the binlog.*scsc reconcile --include e/);
+      await servers.minimal.sql("INSERT INTO e VALUES (9, 'a', 9, 'nine'); UPDATE e SET v = 'c' WHERE id = 8", 'dh');
+      await waitForTablesEqual({ server: servers.minimal, database: 'dh' }, { server: servers.target, database: 'dh' }, ['e'], fourth);
+    } finally {
+      fourth.child.kill('SIGTERM');
+    }
+    assert.equal(await fourth.exited, 0, fourth.output().slice(-3000));
   });
 });
 
