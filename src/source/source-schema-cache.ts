@@ -5,6 +5,8 @@ import { introspectDatabase } from '../mysql/schema-introspector.js';
 import type { Queryable } from '../mysql/query-rows.js';
 import { readBinlogHead } from './binlog-head.js';
 
+const NONE: readonly string[] = [];
+
 /**
  * The source database's tables as scsc last read them (a table again when the stream reads DDL that
  * names it), plus every earlier definition seen since start: rows logged before an ALTER, RENAME or
@@ -95,8 +97,8 @@ export class SourceSchemaCache {
    * changed without a DDL in the binlog (sql_log_bin = 0). It takes today's from here on; returns
    * such tables (once).
    */
-  passed(position: Boundary): string[] {
-    if (this.checkAtKey === undefined || positionKey(position) < this.checkAtKey) return [];
+  passed(position: Boundary): readonly string[] {
+    if (this.checkAtKey === undefined || positionKey(position) < this.checkAtKey) return NONE;
     this.checkAtKey = undefined;
     const changed: string[] = [];
     for (const [name, today] of this.resumedWith) {
