@@ -75,15 +75,13 @@ export class SourceSchemaCache {
       if (v.validFrom <= fromKey) {
         if (v.validFrom > (holding.get(v.table)?.validFrom ?? '')) holding.set(v.table, v);
       } else {
-        const ahead = this.recorded.get(v.table) ?? new Map<string, DefinitionVersion>();
-        ahead.set(v.validFrom, v);
-        this.recorded.set(v.table, ahead);
+        this.keepAhead(v);
       }
     }
     const differing: string[] = [];
     for (const v of holding.values()) {
       const today = this.tables.get(v.table);
-      if (JSON.stringify(v.schema?.columns) !== JSON.stringify(today?.columns)) differing.push(v.table);
+      if (!sameColumns(v.schema, today)) differing.push(v.table);
       this.resumedWith.set(v.table, today);
       this.adopt(v);
     }
@@ -102,7 +100,7 @@ export class SourceSchemaCache {
     this.checkAtKey = undefined;
     const changed: string[] = [];
     for (const [name, today] of this.resumedWith) {
-      if (JSON.stringify(this.tables.get(name)?.columns) === JSON.stringify(today?.columns)) continue;
+      if (sameColumns(this.tables.get(name), today)) continue;
       changed.push(name);
       if (today === undefined) this.tables.delete(name);
       else this.tables.set(name, today);
@@ -129,13 +127,16 @@ export class SourceSchemaCache {
       const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
       return { table: schema?.name ?? name, validFrom: key, readAt: at, schema };
     });
-    for (const v of versions) {
-      // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
-      const ahead = this.recorded.get(v.table) ?? new Map<string, DefinitionVersion>();
-      ahead.set(key, v);
-      this.recorded.set(v.table, ahead);
-    }
+    // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
+    for (const v of versions) this.keepAhead(v);
     return versions;
+  }
+
+  /** A version a DDL the stream reads (again) takes instead of reading the source. */
+  private keepAhead(version: DefinitionVersion): void {
+    const ahead = this.recorded.get(version.table) ?? new Map<string, DefinitionVersion>();
+    ahead.set(version.validFrom, version);
+    this.recorded.set(version.table, ahead);
   }
 
   private adopt(version: DefinitionVersion): void {
@@ -151,7 +152,7 @@ export class SourceSchemaCache {
   private remember(table: TableSchema): void {
     const versions = this.history.get(table.name) ?? [];
     const last = versions.at(-1);
-    if (last === undefined || JSON.stringify(last.columns) !== JSON.stringify(table.columns)) versions.push(table);
+    if (last === undefined || !sameColumns(last, table)) versions.push(table);
     this.history.set(table.name, versions);
   }
 
@@ -184,4 +185,9 @@ export class SourceSchemaCache {
     }
     return { at, found };
   }
+}
+
+/** Two definitions decode rows alike (undefined: no such table). */
+function sameColumns(a: TableSchema | undefined, b: TableSchema | undefined): boolean {
+  return JSON.stringify(a?.columns) === JSON.stringify(b?.columns);
 }
