@@ -29,6 +29,7 @@ import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
 import { readCollationCharsets } from '../src/mysql/collation-charsets.js';
+import { introspectDatabase } from '../src/mysql/schema-introspector.js';
 import { readServerInfo, serverIdentity, serverIdentitySql, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import { readTableTriggers, triggersReason } from '../src/mysql/table-triggers.js';
@@ -43,6 +44,7 @@ import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
+import { DdlOnTarget } from '../src/source/ddl-on-target.js';
 import { openSnapshotSession } from '../src/source/snapshot-session.js';
 import { sourceChangedError } from '../src/source/source-changed.js';
 import { SourceSchemaCache } from '../src/source/source-schema-cache.js';
@@ -183,10 +185,23 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
     }
     const collations = await readCollationCharsets(sourcePool);
+    // Another flavour may run the same DDL into other definitions (and decodes some types otherwise).
+    const ddlOnTarget = config.ddl === 'apply' && sourceInfo.flavour === targetInfo.flavour ? new DdlOnTarget() : undefined;
+    const pool = targetPool;
+    const targetDefinitions = async (tables: readonly string[]): Promise<Map<string, TableSchema | undefined> | undefined> => {
+      try {
+        const found = await introspectDatabase(pool, databases.target, tables);
+        return new Map(tables.map((name) => [name, found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase())]));
+      } catch (error) {
+        logger.warn({ err: (error as Error).message, tables }, "reading the target's definitions around a DDL failed: rows after it are decoded with the source's as read now");
+        return undefined;
+      }
+    };
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20, collations,
       ...(recordsDefinitions ? { recordDefinitions: async (versions: readonly DefinitionVersion[]) => definitions.record(versions) } : {}),
       sourceServer: { identity: streamServer, sql: serverIdentitySql(sourceInfo.flavour) },
+      ...(ddlOnTarget === undefined ? {} : { ddlOnTarget }),
       chooseServerId: async () => (await chooseBinlogClientId(sourcePool, stream, sourceInfo.serverId)).id,
     });
     const watermark = new Watermark(from);
@@ -230,9 +245,21 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       const first = batch.events[0] as ChangeEvent;
       if (batch.barrier) {
         logger.info({ table: first.table, sql: first.sql?.slice(0, 200), at: describePosition(first.position) }, 'DDL in the stream');
-        // A restart point past this DDL must find the definitions it left recorded.
-        await source.definitionsRead();
-        await applier.applyDdl(first, watermark.current());
+        const end = first.ddlEnd;
+        if (ddlOnTarget?.expects(end) === true) {
+          // The stream waits for the target's definitions around the DDL before it records the source's.
+          const named = (first.ddlTables ?? []).map(([, table]) => table);
+          const before = await targetDefinitions(named);
+          await applier.applyDdl(first, watermark.current(), async () => {
+            const after = before === undefined ? undefined : await targetDefinitions(named);
+            ddlOnTarget.settle(end, before === undefined || after === undefined ? undefined : { before, after });
+            // A restart point past this DDL must find the definitions it left recorded.
+            await source.definitionsRead(end);
+          });
+        } else {
+          await source.definitionsRead(end);
+          await applier.applyDdl(first, watermark.current());
+        }
         // Checkpointed with the DDL: a restart leaves such a table out (the __proto__ warning at start) and goes on with the others.
         const unreadable = (first.ddlTables ?? []).map(([, table]) => table).filter((table) => selects(table) && hasProtoColumn(schemas.get(table)));
         if (unreadable.length > 0) {
@@ -285,7 +312,10 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
               if (event.endsAt !== undefined) watermark.transactionEnded(event.endsAt, event.resumeAfter);
               if (config.consistency !== 'transaction' || !changesSinceCommit) return false;
             }
-            if (alreadyApplied(event)) return false;
+            if (alreadyApplied(event)) {
+        if (event.kind === 'ddl') ddlOnTarget?.settle(event.ddlEnd, undefined);
+        return false;
+      }
             changesSinceCommit = event.kind !== 'commit';
             return true;
           }),
@@ -320,6 +350,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       await checkpoints.forget();
       return 'resnapshot';
     } finally {
+      ddlOnTarget?.close();
       clearInterval(timer);
       runEnded.abort();
       await reconciling;

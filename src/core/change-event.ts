@@ -31,6 +31,8 @@ export interface ChangeEvent {
   sql?: string;
   /** Tables a DDL statement names, as [db, table] (kind ddl): RENAME names two. */
   ddlTables?: Array<[string, string]>;
+  /** kind ddl: where the statement ends (what it left holds from there on; the key its definitions are recorded under). */
+  ddlEnd?: Boundary;
   /** kind commit: the boundary right after the transaction. */
   endsAt?: Boundary;
   /** kind commit, while an undecided XA transaction holds the restart point back: where a reader restarts instead of endsAt. */

@@ -27,7 +27,7 @@ export function binlogFindings(info: ServerInfo, role: ServerRole, intent: Inten
   }
   const metadata = (v.binlog_row_metadata ?? '').toUpperCase();
   if (CDC_INTENTS.includes(intent) && carriesRowMetadata(info) && metadata !== 'FULL') {
-    add('binlog.row-metadata', `binlog_row_metadata is ${metadata || 'unknown'}: the binlog names neither columns nor ENUM/SET values, and scsc decodes rows with the definitions it read and recorded: rows logged before an ALTER/RENAME/DROP are decoded with the table's later definition when scsc read the table only after that DDL (a second DDL while scsc was stopped, or DDL right after DDL): wrong values where it renamed columns or changed ENUM/SET values (scsc warns when this happens)`,
+    add('binlog.row-metadata', `binlog_row_metadata is ${metadata || 'unknown'}: the binlog names neither columns nor ENUM/SET values, and scsc decodes rows with the definitions it read and recorded: rows logged before an ALTER/RENAME/DROP are decoded with the table's later definition when scsc read the table only after that DDL (a second DDL while scsc was stopped, or DDL right after DDL) and the target cannot stand in (with --ddl apply, a target of the same flavour whose table matched the source's shows what the DDL left): wrong values where it renamed columns or changed ENUM/SET values (scsc warns when this happens)`,
       `SET GLOBAL binlog_row_metadata = 'FULL' and add binlog_row_metadata=FULL to ${cnf}`, 'warning');
   }
   if (isOn(v.log_bin_compress)) {

@@ -96,8 +96,8 @@ export class MysqlApplier {
     return batch.rows;
   }
 
-  /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then records it. */
-  async applyDdl(event: ChangeEvent, resume: Boundary): Promise<void> {
+  /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then `ran` (if given), then records it. */
+  async applyDdl(event: ChangeEvent, resume: Boundary, ran?: () => Promise<void>): Promise<void> {
     const sql = this.rewriteDatabase(event.sql ?? '');
     if (this.options.ddl === 'stop') {
       throw new ScscError('DDL_STOPPED', `DDL on ${event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
@@ -116,6 +116,7 @@ export class MysqlApplier {
     }, this.retryOptions(DDL_LANE)).catch((error: unknown) => {
       throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
     });
+    await ran?.();
     await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0)]);
     await this.refreshSchema();
   }

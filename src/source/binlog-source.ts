@@ -5,12 +5,13 @@ import { toMysqlConnectionOptions } from '../config/mysql-connection-options.js'
 import { describeEndpoint, type DatabaseUrl } from '../config/database-url.js';
 import type { DefinitionVersion } from '../checkpoint/definition-history.js';
 import type { ChangeEvent } from '../core/change-event.js';
-import { describePosition, positionAfter, type Boundary, type Position } from '../core/position.js';
+import { describePosition, positionAfter, positionKey, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import type { Logger } from '../observability/logger.js';
 import { BinlogTransaction } from './binlog-transaction.js';
 import { tableAsLogged } from './binlog-row-decoder.js';
 import { adoptRowsEvent, prepareRowReader, readByScsc, type RowReaderTableEntry } from './binlog-row-reader.js';
+import { NOT_REACHED, type DdlOnTarget } from './ddl-on-target.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
 import { sourceChangedError } from './source-changed.js';
 
@@ -40,6 +41,8 @@ export interface BinlogSourceOptions {
   collations?: ReadonlyMap<number, string>;
   /** Keeps the definitions read after a DDL (DefinitionHistory), so a restart that reads rows before it decodes them with the right ones. */
   recordDefinitions?: (versions: readonly DefinitionVersion[]) => Promise<void>;
+  /** With --ddl apply onto a target of the source's flavour: the target's definitions around each DDL, as the applier ran it. */
+  ddlOnTarget?: DdlOnTarget;
 }
 
 /** Tries at reading and recording definitions after a DDL (backoff as for reconnects) before the stream fails. */
@@ -72,6 +75,8 @@ export class BinlogSource {
   /** Reads of the source's table definitions after DDL in the stream, in flight: the stream is held meanwhile. */
   private schemaReads = 0;
   private schemaRead: Promise<void> = Promise.resolve();
+  /** Each DDL's read (chained after the ones before), by positionKey of the DDL's end, until it succeeded. */
+  private readonly readsByEnd = new Map<string, Promise<void>>();
   /** Table ids whose columns zongji took from scsc's definitions (the binlog does not name them). */
   private readonly answeredIds = new Set<number>();
   /** Selected tables whose rows were decoded with scsc's definitions since they were last read. */
@@ -88,6 +93,7 @@ export class BinlogSource {
   changes(from: Boundary): Observable<ChangeEvent> {
     return new Observable<ChangeEvent>((subscriber) => {
       let stopped = false;
+      const ended = new AbortController();
       let boundary: Boundary = from;
       let lastEmitted: Position | undefined;
       let attempt = 0;
@@ -119,7 +125,7 @@ export class BinlogSource {
               + "they are decoded with today's from here on; without binlog_row_metadata=FULL rows logged before may be wrong on the target: "
               + `run scsc reconcile --include ${changed.join(',')}`);
           }
-        }, (tables, end) => this.readSchemasAfterDdl(tables, end, () => stopped, (error) => {
+        }, (tables, end) => this.readSchemasAfterDdl(tables, end, ended.signal, (error) => {
           if (stopped) return;
           stopped = true;
           subscriber.error(error);
@@ -170,6 +176,7 @@ export class BinlogSource {
       connect();
       return () => {
         stopped = true;
+        ended.abort();
         clearTimeout(retry);
         clearInterval(watchdog);
         this.close();
@@ -200,15 +207,20 @@ export class BinlogSource {
     this.options.logger.warn(
       { tables: decoded, ddlEnds: describePosition(end) },
       "rows of these tables logged before this DDL were decoded with their definitions after it: scsc read the source's definitions after the DDL "
-      + 'had run (a backlog, or DDL right after DDL) and the binlog (binlog_row_metadata not FULL) does not name the columns of a row. If the DDL renamed '
+      + 'had run (a backlog, or DDL right after DDL), the target could not show what the earlier DDL left (--ddl stop, another flavour, or a table defined otherwise there) '
+      + 'and the binlog (binlog_row_metadata not FULL) does not name the columns of a row. If the DDL renamed '
       + `columns or changed ENUM/SET values, those rows may be wrong on the target: run scsc reconcile --include ${decoded.join(',')} (--repair fixes them), `
       + "and SET GLOBAL binlog_row_metadata = 'FULL' on the source",
     );
   }
 
-  /** Resolves when the definitions of every DDL read so far are read and recorded; rejects when that failed or the stream stopped first. */
-  async definitionsRead(): Promise<void> {
-    await this.schemaRead;
+  /**
+   * Resolves when the definitions after the DDL that ends at `end` (and every DDL read before it) are
+   * read and recorded, or without `end`, of every DDL read so far; rejects when that failed or the
+   * stream stopped first. Not those of later DDL: with ddlOnTarget they wait for their own barrier.
+   */
+  async definitionsRead(end?: Boundary): Promise<void> {
+    await (end === undefined ? this.schemaRead : this.readsByEnd.get(positionKey(end)));
   }
 
   /** Drops zongji's column lists of these tables: their next table map asks (scsc's definitions) again. */
@@ -230,22 +242,46 @@ export class BinlogSource {
    * what scsc held before. Only these tables: the others' rows logged before their own later DDL keep
    * the definitions they were logged with. zongji's column lists of the tables are dropped: their next
    * table map asks again. A failed read is retried a few times, then fails the stream; a reconnect
-   * waits for it.
+   * waits for it. With ddlOnTarget, the read also waits until the applier ran the DDL on the target:
+   * when the source changed a table again since, the target's definitions right after it are taken.
    */
-  private readSchemasAfterDdl(tables: readonly string[], end: Boundary, stopped: () => boolean, fail: (error: ScscError) => void): void {
+  private readSchemasAfterDdl(tables: readonly string[], end: Boundary, ended: AbortSignal, fail: (error: ScscError) => void): void {
     this.warnIfReadTooLate(tables, end);
+    // Before the DDL's own boundary reaches passed(): the read below runs later.
+    this.options.schemas.ddlRead(tables);
     this.forgetColumns(tables);
     this.zongji?.connection?.pause();
     this.schemaReads++;
     const backoff = this.options.reconnectMs ?? { first: 500, max: 15_000 };
+    const witness = this.options.ddlOnTarget;
+    const selected = tables.filter((table) => this.options.selects(table));
+    // The DDL event goes out after this returns: the applier finds it expected.
+    let notReached = false;
+    const onTarget = witness === undefined || selected.length === 0 ? undefined : {
+      before: new Map(selected.map((table) => [table, this.options.schemas.get(table)])),
+      applied: async () => {
+        const applied = await witness.wait(end);
+        notReached = applied === NOT_REACHED;
+        return applied === NOT_REACHED ? undefined : applied;
+      },
+    };
+    if (onTarget !== undefined) witness?.expect(end);
+    const stopped = (): ScscError => new ScscError('SQL_FAILED', `the stream stopped before the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} were recorded`);
     this.schemaRead = this.schemaRead.then(async () => {
       for (let attempt = 1; ; attempt++) {
-        if (stopped()) throw new ScscError('SQL_FAILED', `the stream stopped before the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} were recorded`);
+        if (ended.aborted) throw stopped();
         try {
-          const read = await this.options.schemas.afterDdl(tables, end);
+          const { read, fromTarget } = await this.options.schemas.afterDdl(tables, end, onTarget);
+          // The stream stopped before the target ran the DDL: what was read may be too new, and a restart reads this DDL again.
+          if (notReached) throw stopped();
+          if (fromTarget.length > 0) {
+            this.options.logger.info({ tables: fromTarget, ddlEnds: describePosition(end) },
+              'the source changed these tables again after this DDL (scsc reached it late): rows up to their next DDL are decoded with the definitions this DDL left, as the target shows them right after running it');
+          }
           if (read.length > 0) await this.options.recordDefinitions?.(read);
           return;
         } catch (error) {
+          if (ended.aborted || notReached) throw stopped();
           const message = (error as Error).message;
           if (attempt >= DEFINITION_READ_ATTEMPTS) {
             const failed = new ScscError('SQL_FAILED', `reading or recording the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} failed ${attempt} times: ${message}`, { cause: error });
@@ -258,10 +294,15 @@ export class BinlogSource {
         }
       }
     }).finally(() => {
+      if (onTarget !== undefined) witness?.forget(end);
       this.schemaReads--;
       if (!this.held() && this.asking === 0) this.zongji?.connection?.resume();
     });
-    this.schemaRead.catch(() => undefined); // delivered through fail() and definitionsRead(), if a barrier waits
+    const read = this.schemaRead;
+    const key = positionKey(end);
+    this.readsByEnd.set(key, read);
+    // A failed read stays: the barrier of its DDL must not pass it.
+    read.then(() => this.readsByEnd.get(key) === read && this.readsByEnd.delete(key), () => undefined); // delivered through fail() and definitionsRead()
   }
 
   private open(from: Boundary, transaction: BinlogTransaction, subscriber: Subscriber<ChangeEvent>, onError: (error: unknown) => void): ZongJi {

@@ -145,16 +145,18 @@ export class BinlogTransaction {
       return;
     }
     if (this.open === undefined) this.begin(event, true);
+    let ddlEnd: Boundary | undefined;
     if (statement.kind === 'table-ddl') {
       const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);
       // MariaDB 11 logs end_log_pos 0 inside a group (CREATE ... SELECT): the group's start stands in.
       const end = event.nextPosition > 0 ? { file, offset: event.nextPosition } : this.open?.start ?? this.boundary;
-      if (named.length > 0) this.onTableDdl(named, { file: end.file, offset: end.offset });
+      ddlEnd = { file: end.file, offset: end.offset };
+      if (named.length > 0) this.onTableDdl(named, ddlEnd);
     }
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
       const [, table] = ours[0] ?? ['', ''];
-      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema });
+      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }) });
     }
     if (this.open?.standalone === true) this.commit(event, file);
   }
@@ -370,6 +372,7 @@ export class BinlogTransaction {
     if (extra.partial !== undefined) event.partial = extra.partial;
     if (extra.sql !== undefined) event.sql = extra.sql;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
+    if (extra.ddlEnd !== undefined) event.ddlEnd = extra.ddlEnd;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
     this.deliver(event);

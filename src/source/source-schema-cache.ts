@@ -4,8 +4,17 @@ import type { TableSchema } from '../core/table-schema.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
 import type { Queryable } from '../mysql/query-rows.js';
 import { readBinlogHead } from './binlog-head.js';
+import type { TargetDefinitions } from './ddl-on-target.js';
 
 const NONE: readonly string[] = [];
+
+/** What afterDdl needs for a DDL the target runs too (see DdlOnTarget). */
+export interface DdlTargetView {
+  /** The definitions the rows before the DDL were decoded with. */
+  before: ReadonlyMap<string, TableSchema | undefined>;
+  /** The target's definitions around the DDL once the applier ran it (undefined: it did not). */
+  applied: () => Promise<TargetDefinitions | undefined>;
+}
 
 /**
  * The source database's tables as scsc last read them (a table again when the stream reads DDL that
@@ -24,8 +33,13 @@ export class SourceSchemaCache {
   private readonly tableReadAt = new Map<string, Boundary | undefined>();
   /** Recorded definitions for DDL ahead of the restart point, by table and the DDL's end. */
   private readonly recorded = new Map<string, Map<string, DefinitionVersion>>();
-  /** Today's definitions of the tables that resumed with a recorded one and have read no DDL since, checked once the stream passes `checkAtKey`. */
-  private resumedWith = new Map<string, TableSchema | undefined>();
+  /**
+   * Tables decoded with a definition other than the source's as last read (recorded for a restart
+   * point, or left by a DDL as the target ran it) and with no DDL read since: the source's, and the
+   * position where it was read, past which every DDL before it has been read (see passed).
+   */
+  private readonly checks = new Map<string, { today: TableSchema | undefined; atKey: string }>();
+  /** The lowest atKey among `checks`, if any. */
   private checkAtKey: string | undefined;
 
   constructor(private readonly db: Queryable, readonly database: string) {}
@@ -82,54 +96,86 @@ export class SourceSchemaCache {
     for (const v of holding.values()) {
       const today = this.tables.get(v.table);
       if (!sameColumns(v.schema, today)) differing.push(v.table);
-      this.resumedWith.set(v.table, today);
+      this.checkLater(v.table, today, this.readAt);
       this.adopt(v);
     }
-    if (this.readAt !== undefined && this.resumedWith.size > 0) this.checkAtKey = positionKey(this.readAt);
     return differing;
   }
 
+  private checkLater(table: string, today: TableSchema | undefined, readAt: Boundary | undefined): void {
+    if (readAt === undefined) return;
+    const atKey = positionKey(readAt);
+    this.checks.set(table, { today, atKey });
+    if (this.checkAtKey === undefined || atKey < this.checkAtKey) this.checkAtKey = atKey;
+  }
+
   /**
-   * Once the stream has read past where the binlog ended when today's definitions were read, every
-   * DDL in them has been read: a table that still holds a recorded definition other than today's was
-   * changed without a DDL in the binlog (sql_log_bin = 0). It takes today's from here on; returns
-   * such tables (once).
+   * Once the stream has read past where the binlog ended when the source's definitions were read,
+   * every DDL in them has been read: a table that still holds another definition (recorded, or left
+   * by a DDL on the target) was changed without a DDL in the binlog (sql_log_bin = 0). It takes the
+   * source's from here on; returns such tables (once).
    */
   passed(position: Boundary): readonly string[] {
-    if (this.checkAtKey === undefined || positionKey(position) < this.checkAtKey) return NONE;
+    if (this.checkAtKey === undefined) return NONE;
+    const key = positionKey(position);
+    if (key < this.checkAtKey) return NONE;
     this.checkAtKey = undefined;
     const changed: string[] = [];
-    for (const [name, today] of this.resumedWith) {
+    for (const [name, { today, atKey }] of this.checks) {
+      if (atKey > key) {
+        if (this.checkAtKey === undefined || atKey < this.checkAtKey) this.checkAtKey = atKey;
+        continue;
+      }
+      this.checks.delete(name);
       if (sameColumns(this.tables.get(name), today)) continue;
       changed.push(name);
       if (today === undefined) this.tables.delete(name);
       else this.tables.set(name, today);
     }
-    this.resumedWith = new Map();
     return changed;
+  }
+
+  /** The stream has just read DDL naming these tables: what they held before is no longer checked (passed); afterDdl reads what holds after it. */
+  ddlRead(tables: readonly string[]): void {
+    for (const name of tables) this.checks.delete(name);
   }
 
   /**
    * DDL that ends at `end` named these tables: their definitions from there on, recorded ones when a
-   * restart read this DDL before, else read from the source now. Returns what was read, to record.
+   * restart read this DDL before, else read from the source now. With `onTarget` (the definitions
+   * rows before the DDL were decoded with, and the target's around the DDL once the applier ran it):
+   * a table the target held exactly as scsc did before the DDL, and that differs on the source now
+   * from what the DDL left on the target, was changed again since; the target's is taken, and the
+   * source's from where it was read on (passed). Returns the versions to record, and the tables
+   * taken from the target.
    */
-  async afterDdl(tables: readonly string[], end: Boundary): Promise<DefinitionVersion[]> {
+  async afterDdl(tables: readonly string[], end: Boundary, onTarget?: DdlTargetView): Promise<{ read: DefinitionVersion[]; fromTarget: string[] }> {
     const key = positionKey(end);
-    for (const name of tables) this.resumedWith.delete(name);
+    this.ddlRead(tables);
     const known = tables.map((table) => this.recorded.get(table)?.get(key));
     if (known.every((v) => v !== undefined)) {
       for (const v of known) if (v !== undefined) this.adopt(v);
-      return [];
+      return { read: [], fromTarget: [] };
     }
     const { at, found } = await this.read(tables);
+    const applied = onTarget === undefined || at === undefined ? undefined : await onTarget.applied();
+    const fromTarget: string[] = [];
     const versions = tables.map((name): DefinitionVersion => {
       // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
       const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
-      return { table: schema?.name ?? name, validFrom: key, readAt: at, schema };
+      const left = applied?.after.get(name);
+      const mirrored = sameDefinition(onTarget?.before.get(name), applied?.before.get(name));
+      if (left === undefined || !mirrored || sameColumns(left, schema)) return { table: schema?.name ?? name, validFrom: key, readAt: at, schema };
+      fromTarget.push(name);
+      this.checkLater(name, schema, at);
+      const foreignKeys = left.foreignKeys.map((fk) => (fk.referencedDatabase === left.database ? { ...fk, referencedDatabase: this.database } : fk));
+      const version = { table: name, validFrom: key, readAt: end, schema: { ...left, database: this.database, foreignKeys } };
+      this.adopt(version);
+      return version;
     });
     // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
     for (const v of versions) this.keepAhead(v);
-    return versions;
+    return { read: versions, fromTarget };
   }
 
   /** A version a DDL the stream reads (again) takes instead of reading the source. */
@@ -185,6 +231,18 @@ export class SourceSchemaCache {
     }
     return { at, found };
   }
+}
+
+/**
+ * Two tables of different servers were defined alike before a DDL, so that the DDL leaves them alike:
+ * the same columns (so types, character sets, ENUM/SET values), default collation (a column added
+ * without one takes it) and keys. Both must exist: a CREATE takes the database's default, which may
+ * differ between the servers.
+ */
+function sameDefinition(a: TableSchema | undefined, b: TableSchema | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  const keys = (t: TableSchema): string => JSON.stringify([t.collation, t.primaryKey, t.uniqueKeys]);
+  return sameColumns(a, b) && keys(a) === keys(b);
 }
 
 /** Two definitions decode rows alike (undefined: no such table). */

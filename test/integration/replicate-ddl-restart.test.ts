@@ -77,7 +77,7 @@ describe('scsc replicate with DDL in the stream', { skip: servers.skip }, () => 
 });
 
 describe('scsc replicate from a source without FULL row metadata', { skip: servers.skip }, () => {
-  it('reads rows after a DDL with what it left, warns when it read definitions too late, and names the fix when a backlog cannot be decoded without recorded definitions', async () => {
+  it('reads rows after a DDL with what it left (from the target when the source changed again), warns when it read definitions too late, and names the fix when a backlog cannot be decoded without recorded definitions', async () => {
     const schema = [
       'CREATE DATABASE dm; USE dm; CREATE TABLE t (id INT PRIMARY KEY, a INT, s VARCHAR(10))',
       "CREATE TABLE e (id INT PRIMARY KEY, v ENUM('a','b','c'), st SET('x','y'), a INT, b VARCHAR(10))",
@@ -101,11 +101,24 @@ describe('scsc replicate from a source without FULL row metadata', { skip: serve
       await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
       assert.doesNotMatch(first.output(), /decoded with their definitions after it/, 'every definition was read before the rows after it');
 
-      // scsc reads the first ALTER only after the second has run (it is stopped meanwhile).
+      // scsc reads the first ALTER only after the second has run (it is stopped meanwhile): the source holds what the
+      // second left, the target (which runs each DDL too) what the first left, and the rows between take that.
       first.child.kill('SIGSTOP');
       await servers.minimal.sql([
         "ALTER TABLE e MODIFY v ENUM('d','c','b','a')", "INSERT INTO e VALUES (21, 'b', 'x', 21, 'twenty-one')",
         "ALTER TABLE e MODIFY v ENUM('a','b','c','d')", "INSERT INTO e VALUES (22, 'b', 'x', 22, 'twenty-two')",
+      ].join(';\n'), 'dm').finally(() => first.child.kill('SIGCONT'));
+      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
+      assert.match(first.output(), /"tables":\["e"\].*changed these tables again after this DDL/);
+      assert.doesNotMatch(first.output(), /decoded with their definitions after it/);
+
+      // A target defined otherwise than the source (here a default) may run the DDL into other definitions: not
+      // taken, and the rows between are told of.
+      await servers.target.sql("ALTER TABLE e ALTER COLUMN a SET DEFAULT 'five'", 'dm');
+      first.child.kill('SIGSTOP');
+      await servers.minimal.sql([
+        "ALTER TABLE e MODIFY v ENUM('c','a','b','d')", "INSERT INTO e VALUES (23, 'b', 'x', 23, 'w23')",
+        "ALTER TABLE e MODIFY v ENUM('a','b','c','d')", "INSERT INTO e VALUES (24, 'b', 'x', 24, 'w24')",
       ].join(';\n'), 'dm').finally(() => first.child.kill('SIGCONT'));
       await waitForOutput(first, tooLate);
     } finally {

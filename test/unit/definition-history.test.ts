@@ -30,10 +30,10 @@ describe('recorded source definitions', () => {
     assert.equal(schemas.get('e')?.columns[1]?.columnType, "enum('b','a')");
     assert.equal(schemas.get('gone')?.columns[1]?.columnType, "enum('x')");
     // The DROP ending at 700: recorded as no table from there on.
-    assert.deepEqual(await schemas.afterDdl(['gone'], at(700)), []);
+    assert.deepEqual(await schemas.afterDdl(['gone'], at(700)), { read: [], fromTarget: [] });
     assert.equal(schemas.get('gone'), undefined);
     // The DDL ending at 900: its recorded definition is taken, no query is made.
-    assert.deepEqual(await schemas.afterDdl(['e'], at(900)), []);
+    assert.deepEqual(await schemas.afterDdl(['e'], at(900)), { read: [], fromTarget: [] });
     assert.equal(schemas.get('e')?.columns[1]?.columnType, "enum('c','b','a')");
     // It was read at 910: a DDL ending before that is already in it.
     assert.equal(schemas.readAfter('e', at(905)), true);
