@@ -29,7 +29,6 @@ import { isScscError, ScscError } from '../src/core/scsc-error.js';
 import { tableFilter } from '../src/core/table-filter.js';
 import { rowIdentityKey, type TableSchema } from '../src/core/table-schema.js';
 import { readCollationCharsets } from '../src/mysql/collation-charsets.js';
-import { introspectDatabase } from '../src/mysql/schema-introspector.js';
 import { readServerInfo, serverIdentity, serverIdentitySql, versionAtLeast, type Flavour } from '../src/mysql/server-info.js';
 import { openSessionPool } from '../src/mysql/session-pool.js';
 import { readTableTriggers, triggersReason } from '../src/mysql/table-triggers.js';
@@ -42,6 +41,7 @@ import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
+import { targetBeforeDdl } from '../src/sink/target-definitions-around-ddl.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
 import { DdlOnTarget } from '../src/source/ddl-on-target.js';
@@ -185,18 +185,10 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       logger.warn({ serverId: clientId.id, usual: clientId.displaced }, 'a replica registered with the source (SHOW REPLICA HOSTS) has this stream\'s usual binlog client id: reading with another, so neither drops the other');
     }
     const collations = await readCollationCharsets(sourcePool);
-    // Another flavour may run the same DDL into other definitions (and decodes some types otherwise).
-    const ddlOnTarget = config.ddl === 'apply' && sourceInfo.flavour === targetInfo.flavour ? new DdlOnTarget() : undefined;
-    const pool = targetPool;
-    const targetDefinitions = async (tables: readonly string[]): Promise<Map<string, TableSchema | undefined> | undefined> => {
-      try {
-        const found = await introspectDatabase(pool, databases.target, tables);
-        return new Map(tables.map((name) => [name, found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase())]));
-      } catch (error) {
-        logger.warn({ err: (error as Error).message, tables }, "reading the target's definitions around a DDL failed: rows after it are decoded with the source's as read now");
-        return undefined;
-      }
-    };
+    // Another flavour or version may run the same DDL into other definitions (and decodes some types otherwise).
+    const sameServers = sourceInfo.flavour === targetInfo.flavour && sourceInfo.major === targetInfo.major && sourceInfo.minor === targetInfo.minor;
+    const ddlOnTarget = config.ddl === 'apply' && sameServers ? new DdlOnTarget() : undefined;
+    const aroundDdl = { source: sourcePool, target: targetPool, databases, logger };
     const source = new BinlogSource({
       url: config.source, serverId: clientId.id, database: databases.source, selects, schemas, logger, maxHeldXaBytes: config.maxTransactionMib * 2 ** 20, collations,
       ...(recordsDefinitions ? { recordDefinitions: async (versions: readonly DefinitionVersion[]) => definitions.record(versions) } : {}),
@@ -248,11 +240,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
         const end = first.ddlEnd;
         if (ddlOnTarget?.expects(end) === true) {
           // The stream waits for the target's definitions around the DDL before it records the source's.
-          const named = (first.ddlTables ?? []).map(([, table]) => table);
-          const before = await targetDefinitions(named);
+          const around = await targetBeforeDdl(first, aroundDdl);
           await applier.applyDdl(first, watermark.current(), async () => {
-            const after = before === undefined ? undefined : await targetDefinitions(named);
-            ddlOnTarget.settle(end, before === undefined || after === undefined ? undefined : { before, after });
+            ddlOnTarget.settle(end, await around?.after());
             // A restart point past this DDL must find the definitions it left recorded.
             await source.definitionsRead(end);
           });
@@ -313,9 +303,9 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
               if (config.consistency !== 'transaction' || !changesSinceCommit) return false;
             }
             if (alreadyApplied(event)) {
-        if (event.kind === 'ddl') ddlOnTarget?.settle(event.ddlEnd, undefined);
-        return false;
-      }
+              if (event.kind === 'ddl') ddlOnTarget?.settle(event.ddlEnd, undefined);
+              return false;
+            }
             changesSinceCommit = event.kind !== 'commit';
             return true;
           }),

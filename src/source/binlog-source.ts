@@ -107,11 +107,15 @@ export class BinlogSource {
           // Rows after a DDL are read with the definitions it left: a reconnect during that read waits for it.
           void this.schemaRead.then(() => {
             if (!stopped) connect();
-          });
+          }, () => undefined); // a failed read failed the stream itself
           return;
         }
         const transaction = new BinlogTransaction(this.options, boundary, (event) => {
-          if (lastEmitted !== undefined && !positionAfter(event.position, lastEmitted)) return; // replayed after a reconnect
+          if (lastEmitted !== undefined && !positionAfter(event.position, lastEmitted)) {
+            // Replayed after a reconnect: no barrier runs this DDL again.
+            if (event.kind === 'ddl') this.options.ddlOnTarget?.settle(event.ddlEnd, undefined);
+            return;
+          }
           lastEmitted = event.position;
           subscriber.next(event);
         }, (next) => {
@@ -268,17 +272,22 @@ export class BinlogSource {
     if (onTarget !== undefined) witness?.expect(end);
     const stopped = (): ScscError => new ScscError('SQL_FAILED', `the stream stopped before the definitions of ${tables.join(', ')} after the DDL at ${describePosition(end)} were recorded`);
     this.schemaRead = this.schemaRead.then(async () => {
+      // Once read, only recording is tried again (a second read would find them kept and record nothing).
+      let toRecord: DefinitionVersion[] | undefined;
       for (let attempt = 1; ; attempt++) {
         if (ended.aborted) throw stopped();
         try {
-          const { read, fromTarget } = await this.options.schemas.afterDdl(tables, end, onTarget);
-          // The stream stopped before the target ran the DDL: what was read may be too new, and a restart reads this DDL again.
-          if (notReached) throw stopped();
-          if (fromTarget.length > 0) {
-            this.options.logger.info({ tables: fromTarget, ddlEnds: describePosition(end) },
-              'the source changed these tables again after this DDL (scsc reached it late): rows up to their next DDL are decoded with the definitions this DDL left, as the target shows them right after running it');
+          if (toRecord === undefined) {
+            const { read, fromTarget } = await this.options.schemas.afterDdl(tables, end, onTarget);
+            // The stream stopped before the target ran the DDL: what was read may be too new, and a restart reads this DDL again.
+            if (notReached) throw stopped();
+            if (fromTarget.length > 0) {
+              this.options.logger.info({ tables: fromTarget, ddlEnds: describePosition(end) },
+                'the source changed these tables again after this DDL (scsc reached it late): rows up to their next DDL are decoded with the definitions this DDL left, as the target shows them right after running it');
+            }
+            toRecord = read;
           }
-          if (read.length > 0) await this.options.recordDefinitions?.(read);
+          if (toRecord.length > 0) await this.options.recordDefinitions?.(toRecord);
           return;
         } catch (error) {
           if (ended.aborted || notReached) throw stopped();

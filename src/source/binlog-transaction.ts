@@ -17,6 +17,11 @@ interface OpenTransaction {
   index: number;
   /** MariaDB marks DDL and other implicitly committed statements as standalone: no COMMIT follows. */
   standalone: boolean;
+  /**
+   * Opened by a MySQL GTID event, no statement yet: MySQL follows it with BEGIN for a transaction,
+   * and with the statement itself for DDL, which no COMMIT or XID ends.
+   */
+  untilStatement?: true;
   /** Inside XA START ... XA PREPARE: the xid, and the changes held until the XA COMMIT that decides them. */
   xa?: { xid: string; held: ChangeEvent[]; bytes: number };
 }
@@ -85,6 +90,7 @@ export class BinlogTransaction {
       case 'gtid':
       case 'anonymousgtid':
         this.begin(event, fields.standalone === true);
+        if (event.getEventName() !== 'mariadbgtid' && this.open !== undefined) this.open.untilStatement = true;
         // MariaDB marks an XA transaction's prepare group in its GTID event (no XA START statement follows).
         if (fields.preparedXa === true && this.open !== undefined) this.open.xa = { xid: xidOf(fields) ?? '', held: [], bytes: 0 };
         return;
@@ -128,6 +134,8 @@ export class BinlogTransaction {
     const sql = typeof fields.query === 'string' ? fields.query : '';
     const schema = typeof fields.schema === 'string' ? fields.schema : '';
     const statement = parseStatement(sql, schema);
+    const afterMysqlGtid = this.open?.untilStatement === true;
+    if (this.open !== undefined) delete this.open.untilStatement;
     if (statement.kind === 'begin') {
       if (this.open === undefined) this.begin(event, false);
       return;
@@ -145,6 +153,8 @@ export class BinlogTransaction {
       return;
     }
     if (this.open === undefined) this.begin(event, true);
+    // MySQL 8 logs CREATE ... SELECT as one transaction: the CREATE (ending in START TRANSACTION), its rows, an XID.
+    else if (afterMysqlGtid) this.open.standalone = !/\bSTART\s+TRANSACTION\s*$/i.test(sql);
     let ddlEnd: Boundary | undefined;
     if (statement.kind === 'table-ddl') {
       const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);

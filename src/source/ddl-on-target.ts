@@ -5,6 +5,11 @@ import type { TableSchema } from '../core/table-schema.js';
 export interface TargetDefinitions {
   before: ReadonlyMap<string, TableSchema | undefined>;
   after: ReadonlyMap<string, TableSchema | undefined>;
+  /**
+   * The DDL creates a table on the target as on the source: a plain CREATE TABLE (not LIKE or
+   * SELECT, which copy other tables) into databases with the same default character set and collation.
+   */
+  createsAlike: boolean;
 }
 
 /** What wait() gives when the pipeline ended before the applier reached the DDL. */

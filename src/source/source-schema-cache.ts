@@ -152,7 +152,7 @@ export class SourceSchemaCache {
   async afterDdl(tables: readonly string[], end: Boundary, onTarget?: DdlTargetView): Promise<{ read: DefinitionVersion[]; fromTarget: string[] }> {
     const key = positionKey(end);
     this.ddlRead(tables);
-    const known = tables.map((table) => this.recorded.get(table)?.get(key));
+    const known = tables.map((table) => this.recordedFor(table)?.get(key));
     if (known.every((v) => v !== undefined)) {
       for (const v of known) if (v !== undefined) this.adopt(v);
       return { read: [], fromTarget: [] };
@@ -163,19 +163,30 @@ export class SourceSchemaCache {
     const versions = tables.map((name): DefinitionVersion => {
       // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
       const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
+      const table = schema?.name ?? name;
       const left = applied?.after.get(name);
-      const mirrored = sameDefinition(onTarget?.before.get(name), applied?.before.get(name));
-      if (left === undefined || !mirrored || sameColumns(left, schema)) return { table: schema?.name ?? name, validFrom: key, readAt: at, schema };
-      fromTarget.push(name);
-      this.checkLater(name, schema, at);
+      const before = onTarget?.before.get(name);
+      const onTargetBefore = applied?.before.get(name);
+      const mirrored = before === undefined && onTargetBefore === undefined ? applied?.createsAlike === true : sameDefinition(before, onTargetBefore);
+      if (left === undefined || !mirrored || sameColumns(left, schema)) return { table, validFrom: key, readAt: at, schema };
+      fromTarget.push(table);
+      this.checkLater(table, schema, at);
       const foreignKeys = left.foreignKeys.map((fk) => (fk.referencedDatabase === left.database ? { ...fk, referencedDatabase: this.database } : fk));
-      const version = { table: name, validFrom: key, readAt: end, schema: { ...left, database: this.database, foreignKeys } };
+      const version = { table, validFrom: key, readAt: end, schema: { ...left, name: table, database: this.database, foreignKeys } };
       this.adopt(version);
       return version;
     });
     // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
     for (const v of versions) this.keepAhead(v);
     return { read: versions, fromTarget };
+  }
+
+  /** The versions kept for this table's DDL ahead; with lower_case_table_names, DDL may spell it otherwise. */
+  private recordedFor(table: string): Map<string, DefinitionVersion> | undefined {
+    const exact = this.recorded.get(table);
+    if (exact !== undefined) return exact;
+    for (const [name, versions] of this.recorded) if (name.toLowerCase() === table.toLowerCase()) return versions;
+    return undefined;
   }
 
   /** A version a DDL the stream reads (again) takes instead of reading the source. */

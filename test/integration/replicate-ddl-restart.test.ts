@@ -102,14 +102,18 @@ describe('scsc replicate from a source without FULL row metadata', { skip: serve
       assert.doesNotMatch(first.output(), /decoded with their definitions after it/, 'every definition was read before the rows after it');
 
       // scsc reads the first ALTER only after the second has run (it is stopped meanwhile): the source holds what the
-      // second left, the target (which runs each DDL too) what the first left, and the rows between take that.
+      // second left, the target (which runs each DDL too) what the first left, and the rows between take that. The
+      // same for a table created, filled and altered meanwhile.
       first.child.kill('SIGSTOP');
       await servers.minimal.sql([
         "ALTER TABLE e MODIFY v ENUM('d','c','b','a')", "INSERT INTO e VALUES (21, 'b', 'x', 21, 'twenty-one')",
         "ALTER TABLE e MODIFY v ENUM('a','b','c','d')", "INSERT INTO e VALUES (22, 'b', 'x', 22, 'twenty-two')",
+        "CREATE TABLE c (id INT PRIMARY KEY, v ENUM('a','b'), s VARCHAR(10))", "INSERT INTO c VALUES (1, 'b', 'one'), (2, 'a', 'two')",
+        "ALTER TABLE c MODIFY v ENUM('b','a'), ADD COLUMN w INT", "INSERT INTO c VALUES (3, 'a', 'three', 3)",
       ].join(';\n'), 'dm').finally(() => first.child.kill('SIGCONT'));
-      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, both, first);
+      await waitForTablesEqual({ server: servers.minimal, database: 'dm' }, { server: servers.target, database: 'dm' }, [...both, 'c'], first);
       assert.match(first.output(), /"tables":\["e"\].*changed these tables again after this DDL/);
+      assert.match(first.output(), /"tables":\["c"\].*changed these tables again after this DDL/);
       assert.doesNotMatch(first.output(), /decoded with their definitions after it/);
 
       // A target defined otherwise than the source (here a default) may run the DDL into other definitions: not

@@ -1,0 +1,60 @@
+import type { ChangeEvent } from '../core/change-event.js';
+import type { TableSchema } from '../core/table-schema.js';
+import { queryRows, type Queryable } from '../mysql/query-rows.js';
+import { introspectDatabase } from '../mysql/schema-introspector.js';
+import type { Logger } from '../observability/logger.js';
+import type { TargetDefinitions } from '../source/ddl-on-target.js';
+
+export interface AroundDdlOptions {
+  source: Queryable;
+  target: Queryable;
+  databases: { source: string; target: string };
+  logger: Logger;
+}
+
+/** A CREATE TABLE that copies no other table (LIKE, AS SELECT) and is not MySQL 8's CREATE ... SELECT group. */
+const PLAIN_CREATE = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\b/i;
+const COPIES_ANOTHER = /\bLIKE\b|\bSELECT\b|\bSTART\s+TRANSACTION\s*$/i;
+
+/**
+ * Reads the target's definitions of the tables a DDL event names, before the applier runs it; the
+ * returned `after()` reads them again once it ran, and gives both (see DdlOnTarget). Undefined when
+ * the target cannot be read (a warning says so): the stream then takes the source's definitions.
+ */
+export async function targetBeforeDdl(event: ChangeEvent, options: AroundDdlOptions): Promise<{ after: () => Promise<TargetDefinitions | undefined> } | undefined> {
+  const tables = (event.ddlTables ?? []).map(([, table]) => table);
+  const before = await read(tables, options);
+  if (before === undefined) return undefined;
+  const createsAlike = PLAIN_CREATE.test(event.sql ?? '') && !COPIES_ANOTHER.test(event.sql ?? '') && await sameDatabaseDefaults(options);
+  return {
+    after: async () => {
+      const after = await read(tables, options);
+      return after === undefined ? undefined : { before, after, createsAlike };
+    },
+  };
+}
+
+async function read(tables: readonly string[], options: AroundDdlOptions): Promise<Map<string, TableSchema | undefined> | undefined> {
+  try {
+    const found = await introspectDatabase(options.target, options.databases.target, tables);
+    // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
+    return new Map(tables.map((name) => [name, found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase())]));
+  } catch (error) {
+    options.logger.warn({ err: (error as Error).message, tables }, "reading the target's definitions around a DDL failed: rows after it are decoded with the source's as read now");
+    return undefined;
+  }
+}
+
+/** Whether a table created without a character set gets the same one (and collation) on both servers. */
+async function sameDatabaseDefaults(options: AroundDdlOptions): Promise<boolean> {
+  const sql = 'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?';
+  try {
+    const [source, target] = await Promise.all([
+      queryRows(options.source, sql, [options.databases.source]),
+      queryRows(options.target, sql, [options.databases.target]),
+    ]);
+    return source.length === 1 && JSON.stringify(source) === JSON.stringify(target);
+  } catch {
+    return false;
+  }
+}
