@@ -23,13 +23,15 @@ const COPIES_ANOTHER = /\bLIKE\b|\bSELECT\b|\bSTART\s+TRANSACTION\s*$/i;
  */
 export async function targetBeforeDdl(event: ChangeEvent, options: AroundDdlOptions): Promise<{ after: () => Promise<TargetDefinitions | undefined> } | undefined> {
   const tables = (event.ddlTables ?? []).map(([, table]) => table);
-  const before = await read(tables, options);
+  const like = event.ddlLike;
+  const before = await read(like === undefined ? tables : [...tables, like], options);
   if (before === undefined) return undefined;
+  const copied = like === undefined ? {} : { like: { table: like, definition: before.get(like) } };
   const createsAlike = PLAIN_CREATE.test(event.sql ?? '') && !COPIES_ANOTHER.test(event.sql ?? '') && await sameDatabaseDefaults(options);
   return {
     after: async () => {
       const after = await read(tables, options);
-      return after === undefined ? undefined : { before, after, createsAlike };
+      return after === undefined ? undefined : { before, after, createsAlike, ...copied };
     },
   };
 }

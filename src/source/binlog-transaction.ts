@@ -166,7 +166,8 @@ export class BinlogTransaction {
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
       const [, table] = ours[0] ?? ['', ''];
-      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }) });
+      const like = statement.like?.[0] === this.options.database ? statement.like[1] : undefined;
+      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }) });
     }
     if (this.open?.standalone === true) this.commit(event, file);
   }
@@ -383,6 +384,7 @@ export class BinlogTransaction {
     if (extra.sql !== undefined) event.sql = extra.sql;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.ddlEnd !== undefined) event.ddlEnd = extra.ddlEnd;
+    if (extra.ddlLike !== undefined) event.ddlLike = extra.ddlLike;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
     this.deliver(event);

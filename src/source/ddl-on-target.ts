@@ -10,6 +10,8 @@ export interface TargetDefinitions {
    * SELECT, which copy other tables) into databases with the same default character set and collation.
    */
   createsAlike: boolean;
+  /** CREATE TABLE ... LIKE a table of the database: that table, and its definition on the target before the DDL. */
+  like?: { table: string; definition: TableSchema | undefined };
 }
 
 /** What wait() gives when the pipeline ended before the applier reached the DDL. */

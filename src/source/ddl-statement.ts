@@ -14,6 +14,8 @@ export interface ParsedStatement {
   tables: Array<[string, string]>;
   /** Set when kind is 'xa'. */
   xa?: XaStatement;
+  /** CREATE TABLE ... LIKE: the table whose definition it copies, as [database, table]. */
+  like?: [string, string];
 }
 
 const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
@@ -48,7 +50,8 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
     // ALTER TABLE a ... RENAME [TO|AS] b: the new name is a table of the statement too.
     const renamed = /^ALTER\b/i.test(text) ? new RegExp(`\\bRENAME\\s+(?!COLUMN\\b|INDEX\\b|KEY\\b)(?:TO\\s+|AS\\s+)?(${QUALIFIED})`, 'i').exec(text.slice(match[0].length)) : null;
     if (renamed?.[1] !== undefined) names.push(renamed[1]);
-    return { kind, tables: names.map((name) => qualify(name, defaultDatabase)) };
+    const like = /^CREATE\b/i.test(text) ? new RegExp(`^\\s*\\(?\\s*LIKE\\s+(${QUALIFIED})\\s*\\)?\\s*;?\\s*$`, 'i').exec(text.slice(match[0].length)) : null;
+    return { kind, tables: names.map((name) => qualify(name, defaultDatabase)), ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase) }) };
   }
   return { kind: 'other', tables: [] };
 }

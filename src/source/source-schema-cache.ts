@@ -167,7 +167,7 @@ export class SourceSchemaCache {
       const left = applied?.after.get(name);
       const before = onTarget?.before.get(name);
       const onTargetBefore = applied?.before.get(name);
-      const mirrored = before === undefined && onTargetBefore === undefined ? applied?.createsAlike === true : sameDefinition(before, onTargetBefore);
+      const mirrored = before === undefined && onTargetBefore === undefined ? this.createsAlike(applied) : sameDefinition(before, onTargetBefore);
       if (left === undefined || !mirrored || sameColumns(left, schema)) return { table, validFrom: key, readAt: at, schema };
       fromTarget.push(table);
       this.checkLater(table, schema, at);
@@ -179,6 +179,12 @@ export class SourceSchemaCache {
     // A reconnect that replays this DDL (an undecided XA transaction holds the restart point) takes it again.
     for (const v of versions) this.keepAhead(v);
     return { read: versions, fromTarget };
+  }
+
+  /** A table the DDL created on the target was created as on the source: a plain CREATE alike, or LIKE a table both held alike. */
+  private createsAlike(applied: TargetDefinitions | undefined): boolean {
+    if (applied?.like !== undefined) return sameDefinition(this.tables.get(applied.like.table), applied.like.definition);
+    return applied?.createsAlike === true;
   }
 
   /** The versions kept for this table's DDL ahead; with lower_case_table_names, DDL may spell it otherwise. */

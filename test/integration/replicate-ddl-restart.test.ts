@@ -144,6 +144,39 @@ describe('scsc replicate from a source without FULL row metadata', { skip: serve
   });
 });
 
+describe('scsc replicate reading an online schema change from a backlog, from a source without FULL row metadata', { skip: servers.skip }, () => {
+  it('decodes the shadow table\'s rows with what CREATE ... LIKE and ALTER left on the target, though the source no longer has it', async () => {
+    const schema = "CREATE DATABASE os; USE os; CREATE TABLE t (id INT PRIMARY KEY, state ENUM('a','b'), qty INT)";
+    await servers.minimal.sql(schema);
+    await servers.target.sql(schema);
+    const first = replicateMinimal('os');
+    try {
+      await waitForOutput(first, 'streaming from the source binlog');
+      await servers.minimal.sql("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'a', 3)", 'os');
+      await waitForTablesEqual({ server: servers.minimal, database: 'os' }, { server: servers.target, database: 'os' }, ['t'], first);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    assert.equal(await first.exited, 0, first.output().slice(-3000));
+    // gh-ost's steps while nothing reads: a shadow table LIKE t, altered, filled and kept up to date, then swapped in.
+    await servers.minimal.sql([
+      'CREATE TABLE _t_gho LIKE t', "ALTER TABLE _t_gho ADD COLUMN note VARCHAR(10), MODIFY state ENUM('b','a','c')",
+      'INSERT INTO _t_gho (id, state, qty) SELECT id, state, qty FROM t', 'UPDATE t SET qty = 20 WHERE id = 2',
+      "REPLACE INTO _t_gho (id, state, qty) VALUES (2, 'b', 20)", 'RENAME TABLE t TO _t_del, _t_gho TO t', 'DROP TABLE _t_del',
+      "INSERT INTO t VALUES (4, 'c', 4, 'four')",
+    ].join(';\n'), 'os');
+    const second = replicateMinimal('os');
+    try {
+      await waitForTablesEqual({ server: servers.minimal, database: 'os' }, { server: servers.target, database: 'os' }, ['t'], second);
+      assert.match(second.output(), /"tables":\["_t_gho"\].*changed these tables again after this DDL/);
+      assert.doesNotMatch(second.output(), /decoded with their definitions after it/);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    assert.equal(await second.exited, 0, second.output().slice(-3000));
+  });
+});
+
 describe('scsc replicate restarting into a backlog across DDL, from a source without FULL row metadata', { skip: servers.skip }, () => {
   it('decodes the rows before each DDL with the definitions recorded for them, not with today\'s', async () => {
     const schema = "CREATE DATABASE dh; USE dh; CREATE TABLE e (id INT PRIMARY KEY, v ENUM('a','b','c'), a INT, b VARCHAR(10))";

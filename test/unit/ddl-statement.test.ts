@@ -71,9 +71,9 @@ describe('parseStatement: CREATE / ALTER TABLE', () => {
       ['CREATE TEMPORARY TABLE t4 (id int)', 't4'],
       ['CREATE OR REPLACE TEMPORARY TABLE t5 (id int)', 't5'],
       ['CREATE TABLE IF NOT EXISTS t6 (id int)', 't6'],
-      ['CREATE TEMPORARY TABLE IF NOT EXISTS `t7` LIKE t', 't7'],
     ];
     for (const [sql, table] of cases) assert.deepEqual(parseStatement(sql, 'db'), { kind: 'table-ddl', tables: [['db', table]] }, sql);
+    assert.deepEqual(parseStatement('CREATE TEMPORARY TABLE IF NOT EXISTS `t7` LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', 't7']], like: ['db', 't'] });
   });
 
   it('accepts ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS]', () => {
@@ -89,6 +89,10 @@ describe('parseStatement: CREATE / ALTER TABLE', () => {
 
   it('does not take the IF of IF NOT EXISTS for the table name', () => {
     assert.deepEqual(parseStatement('CREATE TABLE IF NOT EXISTS `db2`.`x` (id int)', 'db').tables, [['db2', 'x']]);
+    // CREATE ... LIKE names the table it copies apart (only the new one changes).
+    assert.deepEqual(parseStatement('CREATE TABLE _t_gho LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'] });
+    assert.deepEqual(parseStatement('CREATE TABLE IF NOT EXISTS `x` (LIKE `db2`.`y z`);', 'db').like, ['db2', 'y z']);
+    assert.equal(parseStatement("CREATE TABLE t (c VARCHAR(3) CHECK (c LIKE 'a%'))", 'db').like, undefined);
   });
 
   it('names both tables of ALTER TABLE ... RENAME TO, like RENAME TABLE', () => {
