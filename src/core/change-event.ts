@@ -33,8 +33,10 @@ export interface ChangeEvent {
   ddlTables?: Array<[string, string]>;
   /** kind ddl: where the statement ends (what it left holds from there on; the key its definitions are recorded under). */
   ddlEnd?: Boundary;
-  /** kind ddl: CREATE TABLE ... LIKE a table of the same database: that table. */
+  /** kind ddl: CREATE TABLE ... LIKE a replicated table of the same database: that table. */
   ddlLike?: string;
+  /** kind ddl: a CREATE TABLE (see ParsedStatement.create). */
+  ddlCreate?: { replace: boolean; select: boolean };
   /** kind commit: the boundary right after the transaction. */
   endsAt?: Boundary;
   /** kind commit, while an undecided XA transaction holds the restart point back: where a reader restarts instead of endsAt. */

@@ -12,10 +12,6 @@ export interface AroundDdlOptions {
   logger: Logger;
 }
 
-/** A CREATE TABLE that copies no other table (LIKE, AS SELECT) and is not MySQL 8's CREATE ... SELECT group. */
-const PLAIN_CREATE = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\b/i;
-const COPIES_ANOTHER = /\bLIKE\b|\bSELECT\b|\bSTART\s+TRANSACTION\s*$/i;
-
 /**
  * Reads the target's definitions of the tables a DDL event names, before the applier runs it; the
  * returned `after()` reads them again once it ran, and gives both (see DdlOnTarget). Undefined when
@@ -27,11 +23,13 @@ export async function targetBeforeDdl(event: ChangeEvent, options: AroundDdlOpti
   const before = await read(like === undefined ? tables : [...tables, like], options);
   if (before === undefined) return undefined;
   const copied = like === undefined ? {} : { like: { table: like, definition: before.get(like) } };
-  const createsAlike = PLAIN_CREATE.test(event.sql ?? '') && !COPIES_ANOTHER.test(event.sql ?? '') && await sameDatabaseDefaults(options);
+  const create = event.ddlCreate === undefined ? {} : {
+    create: { replace: event.ddlCreate.replace, alike: like === undefined && !event.ddlCreate.select && await sameDatabaseDefaults(options) },
+  };
   return {
     after: async () => {
       const after = await read(tables, options);
-      return after === undefined ? undefined : { before, after, createsAlike, ...copied };
+      return after === undefined ? undefined : { before, after, ...create, ...copied };
     },
   };
 }

@@ -166,8 +166,12 @@ export class BinlogTransaction {
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
       const [, table] = ours[0] ?? ['', ''];
-      const like = statement.like?.[0] === this.options.database ? statement.like[1] : undefined;
-      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, { sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }) });
+      // Only a replicated table's definition on the target follows the source's.
+      const like = statement.like?.[0] === this.options.database && this.options.selects(statement.like[1]) ? statement.like[1] : undefined;
+      this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, {
+        sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
+        ...(statement.create === undefined ? {} : { ddlCreate: statement.create }),
+      });
     }
     if (this.open?.standalone === true) this.commit(event, file);
   }
@@ -385,6 +389,7 @@ export class BinlogTransaction {
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.ddlEnd !== undefined) event.ddlEnd = extra.ddlEnd;
     if (extra.ddlLike !== undefined) event.ddlLike = extra.ddlLike;
+    if (extra.ddlCreate !== undefined) event.ddlCreate = extra.ddlCreate;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
     this.deliver(event);

@@ -6,11 +6,12 @@ export interface TargetDefinitions {
   before: ReadonlyMap<string, TableSchema | undefined>;
   after: ReadonlyMap<string, TableSchema | undefined>;
   /**
-   * The DDL creates a table on the target as on the source: a plain CREATE TABLE (not LIKE or
-   * SELECT, which copy other tables) into databases with the same default character set and collation.
+   * The DDL is a CREATE TABLE: whether it replaces a table (OR REPLACE), and whether it makes the
+   * same table on both servers when it spells the whole definition (no LIKE, no SELECT, databases
+   * with the same default character set and collation).
    */
-  createsAlike: boolean;
-  /** CREATE TABLE ... LIKE a table of the database: that table, and its definition on the target before the DDL. */
+  create?: { replace: boolean; alike: boolean };
+  /** CREATE TABLE ... LIKE a replicated table: that table, and its definition on the target before the DDL. */
   like?: { table: string; definition: TableSchema | undefined };
 }
 

@@ -16,6 +16,8 @@ export interface ParsedStatement {
   xa?: XaStatement;
   /** CREATE TABLE ... LIKE: the table whose definition it copies, as [database, table]. */
   like?: [string, string];
+  /** CREATE TABLE: whether it replaces a table that exists (OR REPLACE), and whether a query fills it (CREATE ... SELECT). */
+  create?: { replace: boolean; select: boolean };
 }
 
 const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
@@ -32,7 +34,7 @@ const PATTERNS: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | '
 
 /** Classifies a binlog query event's statement and names the tables it touches. */
 export function parseStatement(sql: string, defaultDatabase: string): ParsedStatement {
-  const text = stripLeadingComments(sql);
+  const text = withoutComments(sql);
   const xa = /^XA\s+(START|BEGIN|END|PREPARE|COMMIT|ROLLBACK)\b\s*(.*?)\s*(\bONE\s+PHASE\s*)?$/is.exec(text);
   if (xa !== null) {
     const verb = (xa[1] as string).toLowerCase();
@@ -50,27 +52,53 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
     // ALTER TABLE a ... RENAME [TO|AS] b: the new name is a table of the statement too.
     const renamed = /^ALTER\b/i.test(text) ? new RegExp(`\\bRENAME\\s+(?!COLUMN\\b|INDEX\\b|KEY\\b)(?:TO\\s+|AS\\s+)?(${QUALIFIED})`, 'i').exec(text.slice(match[0].length)) : null;
     if (renamed?.[1] !== undefined) names.push(renamed[1]);
-    const like = /^CREATE\b/i.test(text) ? new RegExp(`^\\s*\\(?\\s*LIKE\\s+(${QUALIFIED})\\s*\\)?\\s*;?\\s*$`, 'i').exec(text.slice(match[0].length)) : null;
-    return { kind, tables: names.map((name) => qualify(name, defaultDatabase)), ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase) }) };
+    const createsTable = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\b/i.test(text);
+    const rest = text.slice(match[0].length);
+    const like = createsTable ? new RegExp(`^\\s*\\(?\\s*LIKE\\s+(${QUALIFIED})\\s*\\)?\\s*;?\\s*$`, 'i').exec(rest) : null;
+    return {
+      kind, tables: names.map((name) => qualify(name, defaultDatabase)),
+      ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase) }),
+      ...(createsTable ? { create: { replace: /^CREATE\s+OR\s+REPLACE\b/i.test(text), select: /\bSELECT\b/i.test(rest) } } : {}),
+    };
   }
   return { kind: 'other', tables: [] };
 }
 
-function stripLeadingComments(sql: string): string {
-  let text = sql.trimStart();
-  for (;;) {
-    if (text.startsWith('/*') && !text.startsWith('/*!')) {
-      const end = text.indexOf('*/');
-      if (end < 0) return text;
-      text = text.slice(end + 2).trimStart();
-    } else if (text.startsWith('-- ') || text.startsWith('#')) {
-      const end = text.indexOf('\n');
-      if (end < 0) return '';
-      text = text.slice(end + 1).trimStart();
+/**
+ * The statement with comments out of the way, as the server reads it: block and line comments
+ * dropped, executable ones inside it opened up (mysqldump's `CREATE TABLE /*!32312 IF NOT EXISTS*\/`),
+ * quoted text untouched; gh-ost writes `create /* gh-ost *\/ table`. A statement that starts with an
+ * executable comment (`/*!40000 ALTER TABLE t DISABLE KEYS *\/`) is left as it is: no pattern names it.
+ */
+function withoutComments(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' && c !== '`' ? 2 : 1;
+      // A doubled quote inside continues the text: the loop above stops at its first half and resumes here.
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const close = sql.indexOf('*/', i + 2);
+      if (close < 0) break;
+      const executable = /^M?!\d{0,6}/.exec(sql.slice(i + 2, close));
+      if (executable !== null && out.trim() === '') return sql.trimStart();
+      out += executable === null ? ' ' : ` ${sql.slice(i + 2 + executable[0].length, close)} `;
+      i = close + 2;
+    } else if (sql.startsWith('--', i) && /[\s]/.test(sql[i + 2] ?? '\n') || c === '#') {
+      const newline = sql.indexOf('\n', i);
+      if (newline < 0) break;
+      out += ' ';
+      i = newline + 1;
     } else {
-      return text;
+      out += c;
+      i++;
     }
   }
+  return out.trim();
 }
 
 /** Splits a list of (possibly backquoted) names on separators outside backquotes. */

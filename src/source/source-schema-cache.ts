@@ -165,9 +165,7 @@ export class SourceSchemaCache {
       const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
       const table = schema?.name ?? name;
       const left = applied?.after.get(name);
-      const before = onTarget?.before.get(name);
-      const onTargetBefore = applied?.before.get(name);
-      const mirrored = before === undefined && onTargetBefore === undefined ? this.createsAlike(applied) : sameDefinition(before, onTargetBefore);
+      const mirrored = applied !== undefined && this.targetStandsIn(onTarget?.before.get(name), applied.before.get(name), applied);
       if (left === undefined || !mirrored || sameColumns(left, schema)) return { table, validFrom: key, readAt: at, schema };
       fromTarget.push(table);
       this.checkLater(table, schema, at);
@@ -181,10 +179,17 @@ export class SourceSchemaCache {
     return { read: versions, fromTarget };
   }
 
-  /** A table the DDL created on the target was created as on the source: a plain CREATE alike, or LIKE a table both held alike. */
-  private createsAlike(applied: TargetDefinitions | undefined): boolean {
-    if (applied?.like !== undefined) return sameDefinition(this.tables.get(applied.like.table), applied.like.definition);
-    return applied?.createsAlike === true;
+  /**
+   * Whether the DDL left a table on the target as on the source: the target held it as scsc did
+   * before. A CREATE's table is what the statement makes, not what was there (unless it replaces, it
+   * makes one only where there was none): the same when it spells the whole definition alike, or is
+   * LIKE a table both held alike.
+   */
+  private targetStandsIn(before: TableSchema | undefined, onTarget: TableSchema | undefined, applied: TargetDefinitions): boolean {
+    const create = applied.create;
+    if (create === undefined || (!create.replace && (before !== undefined || onTarget !== undefined))) return sameDefinition(before, onTarget);
+    if (applied.like !== undefined) return sameDefinition(this.tables.get(applied.like.table), applied.like.definition);
+    return create.alike;
   }
 
   /** The versions kept for this table's DDL ahead; with lower_case_table_names, DDL may spell it otherwise. */

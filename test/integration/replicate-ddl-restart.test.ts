@@ -158,12 +158,13 @@ describe('scsc replicate reading an online schema change from a backlog, from a 
       first.child.kill('SIGTERM');
     }
     assert.equal(await first.exited, 0, first.output().slice(-3000));
-    // gh-ost's steps while nothing reads: a shadow table LIKE t, altered, filled and kept up to date, then swapped in.
+    // gh-ost's steps (as it writes them) while nothing reads: a shadow table LIKE t, altered, filled and kept up to
+    // date, then swapped in.
     await servers.minimal.sql([
-      'CREATE TABLE _t_gho LIKE t', "ALTER TABLE _t_gho ADD COLUMN note VARCHAR(10), MODIFY state ENUM('b','a','c')",
+      'create /* gh-ost */ table `os`.`_t_gho` like `os`.`t`', "alter /* gh-ost */ table `os`.`_t_gho` ADD COLUMN note VARCHAR(10), MODIFY state ENUM('b','a','c')",
       'INSERT INTO _t_gho (id, state, qty) SELECT id, state, qty FROM t', 'UPDATE t SET qty = 20 WHERE id = 2',
-      "REPLACE INTO _t_gho (id, state, qty) VALUES (2, 'b', 20)", 'RENAME TABLE t TO _t_del, _t_gho TO t', 'DROP TABLE _t_del',
-      "INSERT INTO t VALUES (4, 'c', 4, 'four')",
+      "REPLACE INTO _t_gho (id, state, qty) VALUES (2, 'b', 20)", 'rename /* gh-ost */ table `os`.`t` to `os`.`_t_del`, `os`.`_t_gho` to `os`.`t`',
+      'drop /* gh-ost */ table if exists `os`.`_t_del`', "INSERT INTO t VALUES (4, 'c', 4, 'four')",
     ].join(';\n'), 'os');
     const second = replicateMinimal('os');
     try {

@@ -4,7 +4,7 @@ import type { Boundary } from '../../src/core/position.js';
 import { DdlOnTarget, NOT_REACHED, type TargetDefinitions } from '../../src/source/ddl-on-target.js';
 
 const at = (offset: number): Boundary => ({ file: 'binlog.000001', offset });
-const definitions: TargetDefinitions = { before: new Map([['e', undefined]]), after: new Map([['e', undefined]]), createsAlike: false };
+const definitions: TargetDefinitions = { before: new Map([['e', undefined]]), after: new Map([['e', undefined]]) };
 
 describe('DDL handed from the applier to the stream', () => {
   it('a wait ends when the applier settles that DDL, not another', async () => {

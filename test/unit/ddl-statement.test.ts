@@ -72,8 +72,11 @@ describe('parseStatement: CREATE / ALTER TABLE', () => {
       ['CREATE OR REPLACE TEMPORARY TABLE t5 (id int)', 't5'],
       ['CREATE TABLE IF NOT EXISTS t6 (id int)', 't6'],
     ];
-    for (const [sql, table] of cases) assert.deepEqual(parseStatement(sql, 'db'), { kind: 'table-ddl', tables: [['db', table]] }, sql);
-    assert.deepEqual(parseStatement('CREATE TEMPORARY TABLE IF NOT EXISTS `t7` LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', 't7']], like: ['db', 't'] });
+    for (const [sql, table] of cases) {
+      const parsed = parseStatement(sql, 'db');
+      assert.deepEqual([parsed.kind, parsed.tables], ['table-ddl', [['db', table]]], sql);
+    }
+    assert.deepEqual(parseStatement('CREATE TEMPORARY TABLE IF NOT EXISTS `t7` LIKE t', 'db').tables, [['db', 't7']]);
   });
 
   it('accepts ALTER [ONLINE] [IGNORE] TABLE [IF EXISTS]', () => {
@@ -89,10 +92,30 @@ describe('parseStatement: CREATE / ALTER TABLE', () => {
 
   it('does not take the IF of IF NOT EXISTS for the table name', () => {
     assert.deepEqual(parseStatement('CREATE TABLE IF NOT EXISTS `db2`.`x` (id int)', 'db').tables, [['db2', 'x']]);
-    // CREATE ... LIKE names the table it copies apart (only the new one changes).
-    assert.deepEqual(parseStatement('CREATE TABLE _t_gho LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'] });
+  });
+
+  it('tells a CREATE TABLE apart: the table LIKE copies (only the new one changes), OR REPLACE, a query that fills it', () => {
+    assert.deepEqual(parseStatement('CREATE TABLE _t_gho LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, select: false } });
     assert.deepEqual(parseStatement('CREATE TABLE IF NOT EXISTS `x` (LIKE `db2`.`y z`);', 'db').like, ['db2', 'y z']);
     assert.equal(parseStatement("CREATE TABLE t (c VARCHAR(3) CHECK (c LIKE 'a%'))", 'db').like, undefined);
+    assert.deepEqual(parseStatement('CREATE OR REPLACE TABLE t (id int)', 'db').create, { replace: true, select: false });
+    assert.deepEqual(parseStatement('CREATE TABLE t AS SELECT * FROM u', 'db').create, { replace: false, select: true });
+    assert.equal(parseStatement('CREATE INDEX i ON t (c)', 'db').create, undefined);
+    assert.equal(parseStatement('ALTER TABLE t ADD c int', 'db').create, undefined);
+  });
+
+  it('reads statements with comments inside as the server does (gh-ost, mysqldump)', () => {
+    assert.deepEqual(parseStatement('create /* gh-ost */ table `db`.`_t_gho` like `db`.`t`', 'db'),
+      { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, select: false } });
+    assert.deepEqual(parseStatement('alter /* gh-ost */ table `db`.`_t_gho` add column note varchar(10)', 'db').tables, [['db', '_t_gho']]);
+    assert.deepEqual(parseStatement('rename /* gh-ost */ table `db`.`t` to `db`.`_t_del`, `db`.`_t_gho` to `db`.`t`', 'db').tables,
+      [['db', 't'], ['db', '_t_del'], ['db', '_t_gho'], ['db', 't']]);
+    assert.deepEqual(parseStatement('drop /* gh-ost */ table if exists `db`.`_t_del`', 'db').tables, [['db', '_t_del']]);
+    assert.deepEqual(parseStatement('CREATE TABLE /*!32312 IF NOT EXISTS*/ `t` (id int)', 'db').tables, [['db', 't']]);
+    assert.deepEqual(parseStatement('ALTER TABLE t -- why\n RENAME TO u', 'db').tables, [['db', 't'], ['db', 'u']]);
+    // Comment marks inside quoted text are text.
+    assert.deepEqual(parseStatement("ALTER TABLE t ADD c VARCHAR(3) DEFAULT '/* x', RENAME TO u", 'db').tables, [['db', 't'], ['db', 'u']]);
+    assert.deepEqual(parseStatement("ALTER TABLE t COMMENT 'it''s -- /*', RENAME TO v", 'db').tables, [['db', 't'], ['db', 'v']]);
   });
 
   it('names both tables of ALTER TABLE ... RENAME TO, like RENAME TABLE', () => {
