@@ -71,6 +71,7 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
  * executable comment (`/*!40000 ALTER TABLE t DISABLE KEYS *\/`) is left as it is: no pattern names it.
  */
 function withoutComments(sql: string): string {
+  if (!/\/\*|--|#/.test(sql)) return sql.trim();
   let out = '';
   let i = 0;
   while (i < sql.length) {
