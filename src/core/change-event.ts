@@ -36,7 +36,9 @@ export interface ChangeEvent {
   /** kind ddl: CREATE TABLE ... LIKE a replicated table of the same database: that table. */
   ddlLike?: string;
   /** kind ddl: a CREATE TABLE (see ParsedStatement.create). */
-  ddlCreate?: { replace: boolean; select: boolean };
+  ddlCreate?: { replace: boolean; like: boolean; select: boolean };
+  /** kind ddl: the steps of a RENAME, from and to; undefined for a table of another database. */
+  ddlRenames?: Array<[string | undefined, string | undefined]>;
   /** kind commit: the boundary right after the transaction. */
   endsAt?: Boundary;
   /** kind commit, while an undecided XA transaction holds the restart point back: where a reader restarts instead of endsAt. */

@@ -24,14 +24,26 @@ export async function targetBeforeDdl(event: ChangeEvent, options: AroundDdlOpti
   if (before === undefined) return undefined;
   const copied = like === undefined ? {} : { like: { table: like, definition: before.get(like) } };
   const create = event.ddlCreate === undefined ? {} : {
-    create: { replace: event.ddlCreate.replace, alike: like === undefined && !event.ddlCreate.select && await sameDatabaseDefaults(options) },
+    create: { replace: event.ddlCreate.replace, alike: !event.ddlCreate.like && !event.ddlCreate.select && await sameDatabaseDefaults(options) },
   };
+  const renamed = event.ddlRenames === undefined ? {} : { origins: renameOrigins(event.ddlRenames) };
   return {
     after: async () => {
       const after = await read(tables, options);
-      return after === undefined ? undefined : { before, after, ...create, ...copied };
+      return after === undefined ? undefined : { before, after, ...create, ...copied, ...renamed };
     },
   };
+}
+
+/** Which table each name of a RENAME holds after it, step by step (t TO old, new TO t: t holds new). */
+function renameOrigins(steps: ReadonlyArray<[string | undefined, string | undefined]>): Map<string, string | undefined> {
+  const origins = new Map<string, string | undefined>();
+  for (const [from, to] of steps) {
+    const origin = from === undefined ? undefined : origins.has(from) ? origins.get(from) : from;
+    if (from !== undefined) origins.set(from, undefined);
+    if (to !== undefined) origins.set(to, origin);
+  }
+  return origins;
 }
 
 async function read(tables: readonly string[], options: AroundDdlOptions): Promise<Map<string, TableSchema | undefined> | undefined> {

@@ -171,9 +171,15 @@ export class BinlogTransaction {
       this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, {
         sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
         ...(statement.create === undefined ? {} : { ddlCreate: statement.create }),
+        ...(statement.renames === undefined ? {} : { ddlRenames: statement.renames.map(([from, to]) => [this.ours(from), this.ours(to)]) }),
       });
     }
     if (this.open?.standalone === true) this.commit(event, file);
+  }
+
+  /** The table's name when it is one of this database's. */
+  private ours([db, table]: [string, string]): string | undefined {
+    return db === this.options.database ? table : undefined;
   }
 
   private rows(event: AnyBinlogEvent, kind: ChangeKind): void {
@@ -390,6 +396,7 @@ export class BinlogTransaction {
     if (extra.ddlEnd !== undefined) event.ddlEnd = extra.ddlEnd;
     if (extra.ddlLike !== undefined) event.ddlLike = extra.ddlLike;
     if (extra.ddlCreate !== undefined) event.ddlCreate = extra.ddlCreate;
+    if (extra.ddlRenames !== undefined) event.ddlRenames = extra.ddlRenames;
     if (extra.endsAt !== undefined) event.endsAt = extra.endsAt;
     if (extra.resumeAfter !== undefined) event.resumeAfter = extra.resumeAfter;
     this.deliver(event);

@@ -13,6 +13,8 @@ export interface TargetDefinitions {
   create?: { replace: boolean; alike: boolean };
   /** CREATE TABLE ... LIKE a replicated table: that table, and its definition on the target before the DDL. */
   like?: { table: string; definition: TableSchema | undefined };
+  /** After a RENAME: which table each name held before it (undefined: none of this database's). */
+  origins?: ReadonlyMap<string, string | undefined>;
 }
 
 /** What wait() gives when the pipeline ended before the applier reached the DDL. */

@@ -16,8 +16,10 @@ export interface ParsedStatement {
   xa?: XaStatement;
   /** CREATE TABLE ... LIKE: the table whose definition it copies, as [database, table]. */
   like?: [string, string];
-  /** CREATE TABLE: whether it replaces a table that exists (OR REPLACE), and whether a query fills it (CREATE ... SELECT). */
-  create?: { replace: boolean; select: boolean };
+  /** CREATE TABLE: whether it replaces a table that exists (OR REPLACE), copies another (LIKE), or a query fills it (CREATE ... SELECT). */
+  create?: { replace: boolean; like: boolean; select: boolean };
+  /** RENAME TABLE (and ALTER TABLE ... RENAME): each step, from and to, as [database, table]. */
+  renames?: Array<[[string, string], [string, string]]>;
 }
 
 const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
@@ -52,13 +54,18 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
     // ALTER TABLE a ... RENAME [TO|AS] b: the new name is a table of the statement too.
     const renamed = /^ALTER\b/i.test(text) ? new RegExp(`\\bRENAME\\s+(?!COLUMN\\b|INDEX\\b|KEY\\b)(?:TO\\s+|AS\\s+)?(${QUALIFIED})`, 'i').exec(text.slice(match[0].length)) : null;
     if (renamed?.[1] !== undefined) names.push(renamed[1]);
+    const qualified = names.map((name) => qualify(name, defaultDatabase));
+    const renames = list === 'rename' || renamed !== null
+      ? qualified.flatMap((name, k): Array<[[string, string], [string, string]]> => (k % 2 === 1 ? [[qualified[k - 1] as [string, string], name]] : []))
+      : [];
     const createsTable = /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\b/i.test(text);
     const rest = text.slice(match[0].length);
     const like = createsTable ? new RegExp(`^\\s*\\(?\\s*LIKE\\s+(${QUALIFIED})\\s*\\)?\\s*;?\\s*$`, 'i').exec(rest) : null;
     return {
-      kind, tables: names.map((name) => qualify(name, defaultDatabase)),
+      kind, tables: qualified,
       ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase) }),
-      ...(createsTable ? { create: { replace: /^CREATE\s+OR\s+REPLACE\b/i.test(text), select: /\bSELECT\b/i.test(rest) } } : {}),
+      ...(createsTable ? { create: { replace: /^CREATE\s+OR\s+REPLACE\b/i.test(text), like: like !== null, select: /\bSELECT\b/i.test(rest) } } : {}),
+      ...(renames.length > 0 ? { renames } : {}),
     };
   }
   return { kind: 'other', tables: [] };
@@ -72,34 +79,41 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
  */
 function withoutComments(sql: string): string {
   if (!/\/\*|--|#/.test(sql)) return sql.trim();
-  let out = '';
+  const parts: string[] = [];
+  let started = false; // kept text other than whitespace
+  let from = 0; // where the text to keep as it is begins
+  const keep = (to: number, text = sql.slice(from, to)): void => {
+    parts.push(text);
+    if (!started && text.trim() !== '') started = true;
+  };
   let i = 0;
   while (i < sql.length) {
     const c = sql[i] as string;
     if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' && c !== '`' ? 2 : 1;
-      // A doubled quote inside continues the text: the loop above stops at its first half and resumes here.
-      out += sql.slice(i, j + 1);
+      // A doubled quote inside continues the text: the loop above stops at its first half and resumes at the second.
       i = j + 1;
     } else if (sql.startsWith('/*', i)) {
+      keep(i);
       const close = sql.indexOf('*/', i + 2);
-      if (close < 0) break;
-      const executable = /^M?!\d{0,6}/.exec(sql.slice(i + 2, close));
-      if (executable !== null && out.trim() === '') return sql.trimStart();
-      out += executable === null ? ' ' : ` ${sql.slice(i + 2 + executable[0].length, close)} `;
-      i = close + 2;
-    } else if (sql.startsWith('--', i) && /[\s]/.test(sql[i + 2] ?? '\n') || c === '#') {
+      if (close < 0) return parts.join('').trim();
+      const executable = /^M?!\d{0,6}/.exec(sql.slice(i + 2, Math.min(close, i + 10)));
+      if (executable !== null && !started) return sql.trimStart();
+      keep(close, executable === null ? ' ' : ` ${sql.slice(i + 2 + executable[0].length, close)} `);
+      i = from = close + 2;
+    } else if ((c === '-' && sql[i + 1] === '-' && /\s/.test(sql[i + 2] ?? '\n')) || c === '#') {
+      keep(i);
       const newline = sql.indexOf('\n', i);
-      if (newline < 0) break;
-      out += ' ';
-      i = newline + 1;
+      if (newline < 0) return parts.join('').trim();
+      parts.push(' ');
+      i = from = newline + 1;
     } else {
-      out += c;
       i++;
     }
   }
-  return out.trim();
+  keep(sql.length);
+  return parts.join('').trim();
 }
 
 /** Splits a list of (possibly backquoted) names on separators outside backquotes. */

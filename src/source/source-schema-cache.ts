@@ -165,7 +165,7 @@ export class SourceSchemaCache {
       const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
       const table = schema?.name ?? name;
       const left = applied?.after.get(name);
-      const mirrored = applied !== undefined && this.targetStandsIn(onTarget?.before.get(name), applied.before.get(name), applied);
+      const mirrored = applied !== undefined && onTarget !== undefined && this.targetStandsIn(name, onTarget.before, applied);
       if (left === undefined || !mirrored || sameColumns(left, schema)) return { table, validFrom: key, readAt: at, schema };
       fromTarget.push(table);
       this.checkLater(table, schema, at);
@@ -183,9 +183,13 @@ export class SourceSchemaCache {
    * Whether the DDL left a table on the target as on the source: the target held it as scsc did
    * before. A CREATE's table is what the statement makes, not what was there (unless it replaces, it
    * makes one only where there was none): the same when it spells the whole definition alike, or is
-   * LIKE a table both held alike.
+   * LIKE a table both held alike. After a RENAME a name holds the table renamed to it.
    */
-  private targetStandsIn(before: TableSchema | undefined, onTarget: TableSchema | undefined, applied: TargetDefinitions): boolean {
+  private targetStandsIn(name: string, held: ReadonlyMap<string, TableSchema | undefined>, applied: TargetDefinitions): boolean {
+    const origin = applied.origins?.has(name) === true ? applied.origins.get(name) : name;
+    if (origin === undefined) return false;
+    const before = held.get(origin);
+    const onTarget = applied.before.get(origin);
     const create = applied.create;
     if (create === undefined || (!create.replace && (before !== undefined || onTarget !== undefined))) return sameDefinition(before, onTarget);
     if (applied.like !== undefined) return sameDefinition(this.tables.get(applied.like.table), applied.like.definition);

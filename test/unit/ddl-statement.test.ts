@@ -95,18 +95,20 @@ describe('parseStatement: CREATE / ALTER TABLE', () => {
   });
 
   it('tells a CREATE TABLE apart: the table LIKE copies (only the new one changes), OR REPLACE, a query that fills it', () => {
-    assert.deepEqual(parseStatement('CREATE TABLE _t_gho LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, select: false } });
+    assert.deepEqual(parseStatement('CREATE TABLE _t_gho LIKE t', 'db'), { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, like: true, select: false } });
     assert.deepEqual(parseStatement('CREATE TABLE IF NOT EXISTS `x` (LIKE `db2`.`y z`);', 'db').like, ['db2', 'y z']);
     assert.equal(parseStatement("CREATE TABLE t (c VARCHAR(3) CHECK (c LIKE 'a%'))", 'db').like, undefined);
-    assert.deepEqual(parseStatement('CREATE OR REPLACE TABLE t (id int)', 'db').create, { replace: true, select: false });
-    assert.deepEqual(parseStatement('CREATE TABLE t AS SELECT * FROM u', 'db').create, { replace: false, select: true });
+    assert.deepEqual(parseStatement('CREATE OR REPLACE TABLE t (id int)', 'db').create, { replace: true, like: false, select: false });
+    assert.deepEqual(parseStatement('CREATE TABLE t AS SELECT * FROM u', 'db').create, { replace: false, like: false, select: true });
+    // LIKE another database's table: no table to compare, but a copy all the same.
+    assert.deepEqual(parseStatement('CREATE TABLE t LIKE other.u', 'db').create, { replace: false, like: true, select: false });
     assert.equal(parseStatement('CREATE INDEX i ON t (c)', 'db').create, undefined);
     assert.equal(parseStatement('ALTER TABLE t ADD c int', 'db').create, undefined);
   });
 
   it('reads statements with comments inside as the server does (gh-ost, mysqldump)', () => {
     assert.deepEqual(parseStatement('create /* gh-ost */ table `db`.`_t_gho` like `db`.`t`', 'db'),
-      { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, select: false } });
+      { kind: 'table-ddl', tables: [['db', '_t_gho']], like: ['db', 't'], create: { replace: false, like: true, select: false } });
     assert.deepEqual(parseStatement('alter /* gh-ost */ table `db`.`_t_gho` add column note varchar(10)', 'db').tables, [['db', '_t_gho']]);
     assert.deepEqual(parseStatement('rename /* gh-ost */ table `db`.`t` to `db`.`_t_del`, `db`.`_t_gho` to `db`.`t`', 'db').tables,
       [['db', 't'], ['db', '_t_del'], ['db', '_t_gho'], ['db', 't']]);
@@ -141,8 +143,10 @@ describe('parseStatement: DROP TABLE', () => {
 describe('parseStatement: RENAME TABLE', () => {
   it('names the old and new table of every pair, in order', () => {
     assert.deepEqual(parseStatement('RENAME TABLE a TO b, c TO d', 'db'), {
-      kind: 'table-ddl', tables: [['db', 'a'], ['db', 'b'], ['db', 'c'], ['db', 'd']],
+      kind: 'table-ddl', tables: [['db', 'a'], ['db', 'b'], ['db', 'c'], ['db', 'd']], renames: [[['db', 'a'], ['db', 'b']], [['db', 'c'], ['db', 'd']]],
     });
+    assert.deepEqual(parseStatement('ALTER TABLE a ADD c int, RENAME TO x.b', 'db').renames, [[['db', 'a'], ['x', 'b']]]);
+    assert.equal(parseStatement('ALTER TABLE a RENAME COLUMN c TO d', 'db').renames, undefined);
   });
 
   it('handles moves between databases and TO inside backquoted names', () => {

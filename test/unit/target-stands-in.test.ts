@@ -86,5 +86,25 @@ describe('definitions a DDL read late takes from the target', () => {
     assert.deepEqual(await ddl(cache([table('src', 'u', cba)], [table('src', 's', bac)]), 's', like(table('dst', 'u', cba))), ['s']);
     assert.deepEqual(await ddl(cache([table('src', 'u', cba)], [table('src', 's', bac)]), 's', like(table('dst', 'u', abc))), []);
     assert.deepEqual(await ddl(cache([table('src', 'u', cba)], []), 's', like(table('dst', 'u', cba))), ['s'], 'the shadow table is gone from the source');
+    // LIKE a table scsc does not replicate (or of another database): nothing to compare it with.
+    const unfollowed = { before: [['s', undefined]] as Array<[string, TableSchema | undefined]>, after: new Map([['s', table('dst', 's', cba)]]), create: { replace: false, alike: false } };
+    assert.deepEqual(await ddl(cache([], [table('src', 's', bac)]), 's', unfollowed), []);
+  });
+
+  it('RENAME: a name holds the table renamed to it, which both must have held alike (gh-ost\'s swap)', async () => {
+    const swap = async (shadowOnTarget: string): Promise<string[]> => {
+      const schemas = cache([table('src', 't', abc), table('src', '_t_gho', cba)], [table('src', 't', bac)]);
+      const result = await schemas.afterDdl(['t', '_t_del', '_t_gho'], at(500), {
+        before: new Map([['t', schemas.get('t')], ['_t_del', undefined], ['_t_gho', schemas.get('_t_gho')]]),
+        applied: () => Promise.resolve({
+          before: new Map([['t', table('dst', 't', abc)], ['_t_del', undefined], ['_t_gho', table('dst', '_t_gho', shadowOnTarget)]]),
+          after: new Map([['t', table('dst', 't', shadowOnTarget)], ['_t_del', table('dst', '_t_del', abc)], ['_t_gho', undefined]]),
+          origins: new Map([['t', '_t_gho'], ['_t_del', 't'], ['_t_gho', undefined]]),
+        }),
+      });
+      return result.fromTarget;
+    };
+    assert.deepEqual(await swap(cba), ['t', '_t_del']);
+    assert.deepEqual(await swap("enum('z')"), ['_t_del'], 'the shadow table differed on the target: t is not taken from there');
   });
 });
