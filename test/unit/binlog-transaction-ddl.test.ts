@@ -6,6 +6,7 @@ import type { ChangeEvent } from '../../src/core/change-event.js';
 import { positionAfter, type Boundary } from '../../src/core/position.js';
 import { BinlogTransaction } from '../../src/source/binlog-transaction.js';
 import type { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
+import { event, gtid, insert, query } from '../env/zongji-events.js';
 
 /*
  * DDL as MySQL logs it, which the MariaDB integration tests cannot produce: a GTID event without
@@ -14,16 +15,6 @@ import type { SourceSchemaCache } from '../../src/source/source-schema-cache.js'
  */
 
 const FILE = 'binlog.000001';
-
-function event(name: string, nextPosition: number, fields: Record<string, unknown> = {}): AnyBinlogEvent {
-  return { getEventName: () => name, nextPosition, timestamp: 1_700_000_000_000, ...fields } as unknown as AnyBinlogEvent;
-}
-
-const gtid = (next: number, n: number): AnyBinlogEvent => event('gtid', next, { gtid: `uuid:${n}` });
-const query = (next: number, sql: string): AnyBinlogEvent => event('query', next, { query: sql, schema: 'db' });
-const insert = (next: number, id: number): AnyBinlogEvent => event('writerows', next, {
-  tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id: String(id) }],
-});
 
 function reader(): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[]; ddl: Array<[string[], Boundary]> } {
   const changes: ChangeEvent[] = [];

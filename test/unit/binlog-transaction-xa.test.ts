@@ -6,6 +6,7 @@ import type { ChangeEvent } from '../../src/core/change-event.js';
 import { positionKey, type Boundary } from '../../src/core/position.js';
 import { BinlogTransaction } from '../../src/source/binlog-transaction.js';
 import type { SourceSchemaCache } from '../../src/source/source-schema-cache.js';
+import { event, gtid, insert, query } from '../env/zongji-events.js';
 
 /*
  * MySQL's form of XA in the binlog, which the MariaDB integration test cannot produce: XA START as a
@@ -15,16 +16,6 @@ import type { SourceSchemaCache } from '../../src/source/source-schema-cache.js'
 
 const FILE = 'binlog.000001';
 const XID = { xidFormatId: 1, xidGtrid: Buffer.from('one'), xidBqual: Buffer.alloc(0) };
-
-function event(name: string, nextPosition: number, fields: Record<string, unknown> = {}): AnyBinlogEvent {
-  return { getEventName: () => name, nextPosition, timestamp: 1_700_000_000_000, ...fields } as unknown as AnyBinlogEvent;
-}
-
-const gtid = (next: number, n: number): AnyBinlogEvent => event('gtid', next, { gtid: `uuid:${n}` });
-const query = (next: number, sql: string): AnyBinlogEvent => event('query', next, { query: sql, schema: 'db' });
-const insert = (next: number, id: number): AnyBinlogEvent => event('writerows', next, {
-  tableId: 7, tableMap: { 7: { parentSchema: 'db', tableName: 't' } }, flags: 0, rows: [{ id: String(id) }],
-});
 
 function reader(maxHeldXaBytes?: number): { feed: (events: AnyBinlogEvent[]) => void; changes: ChangeEvent[]; boundaries: Boundary[] } {
   const changes: ChangeEvent[] = [];
