@@ -20,7 +20,7 @@ const TARGET_NEEDS: PrivilegeNeed[] = [
   { privilege: 'INSERT', scope: 'database', neededBy: WRITING_INTENTS, why: 'write rows' },
   { privilege: 'UPDATE', scope: 'database', neededBy: WRITING_INTENTS, why: 'write rows' },
   { privilege: 'DELETE', scope: 'database', neededBy: WRITING_INTENTS, why: 'delete rows' },
-  { privilege: 'CREATE', scope: 'database', neededBy: [], why: 'create the _scsc_checkpoint and _scsc_definitions tables and missing tables' },
+  { privilege: 'CREATE', scope: 'database', neededBy: [], why: 'create the _scsc_checkpoint, _scsc_definitions and _scsc_ddl tables and missing tables' },
 ];
 
 /**

@@ -1,10 +1,12 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { DdlIntents } from '../checkpoint/ddl-intents.js';
 import type { ChangeEvent } from '../core/change-event.js';
 import { isRowChange } from '../core/change-event.js';
-import type { Boundary } from '../core/position.js';
+import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { qualifiedTable } from '../mysql/sql-identifier.js';
 import type { Logger } from '../observability/logger.js';
 import { withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
@@ -18,6 +20,8 @@ export interface MysqlApplierOptions {
   /** The source database: DDL naming it is rewritten to the target's. */
   sourceDatabase: string;
   checkpoints: CheckpointStore;
+  /** Notes each DDL before it runs, so a restart after a stop between the two does not run it again. */
+  ddlIntents?: DdlIntents;
   logger: Logger;
   keepFkChecks: boolean;
   upsertRowAlias: boolean;
@@ -39,6 +43,7 @@ export interface PreparedBatch {
 
 /** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
 const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
+const ER_NO_SUCH_TABLE = 1146;
 export const DDL_LANE = '#ddl';
 
 /**
@@ -105,6 +110,23 @@ export class MysqlApplier {
         details: { sql: sql.slice(0, 2000) },
       });
     }
+    const intents = this.options.ddlIntents;
+    const key = positionKey(event.position);
+    const tables = (event.ddlTables ?? []).map(([, table]) => table);
+    const before = intents === undefined ? undefined : await this.tablesAsCreated(tables);
+    const noted = intents === undefined ? undefined : await intents.noted(key);
+    if (noted !== undefined && noted !== before) {
+      this.options.logger.warn({ sql: sql.slice(0, 200), tables }, 'this DDL ran on the target before scsc stopped (its tables changed since scsc noted them, just before running it): not run again');
+    } else {
+      if (before !== undefined) await intents?.note(key, before);
+      await this.runDdl(sql);
+    }
+    await ran?.();
+    await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0), ...(intents === undefined ? [] : [intents.clearSql()])]);
+    await this.refreshSchema();
+  }
+
+  private async runDdl(sql: string): Promise<void> {
     await withRetry(async () => {
       try {
         await this.options.pool.query(sql);
@@ -116,9 +138,21 @@ export class MysqlApplier {
     }, this.retryOptions(DDL_LANE)).catch((error: unknown) => {
       throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
     });
-    await ran?.();
-    await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0)]);
-    await this.refreshSchema();
+  }
+
+  /** The target's SHOW CREATE TABLE of these tables (null for one that is missing), without the AUTO_INCREMENT counter: what a DDL changes. */
+  private async tablesAsCreated(tables: readonly string[]): Promise<string> {
+    const created: Array<string | null> = [];
+    for (const table of tables) {
+      try {
+        const [rows] = await this.options.pool.query<RowDataPacket[]>(`SHOW CREATE TABLE ${qualifiedTable(this.options.database, table)}`);
+        created.push(String(rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, ''));
+      } catch (error) {
+        if ((error as { errno?: number }).errno !== ER_NO_SUCH_TABLE) throw error;
+        created.push(null);
+      }
+    }
+    return JSON.stringify(created);
   }
 
   private table(name: string): TargetTable {

@@ -235,6 +235,47 @@ describe('scsc replicate restarting into a backlog across DDL, from a source wit
   });
 });
 
+describe('scsc replicate killed while the target runs a DDL', { skip: servers.skip }, () => {
+  it('does not run it again after the restart: a column swap stays swapped once', async () => {
+    await servers.source.sql(`CREATE DATABASE di; USE di; CREATE TABLE big (id INT PRIMARY KEY, a INT, b VARCHAR(20));
+      INSERT INTO big SELECT seq, seq, CONCAT('row ', seq) FROM seq_1_to_400000`);
+    await servers.target.sql('CREATE DATABASE di');
+    const first = replicate('di');
+    await waitForTablesEqual({ server: servers.source, database: 'di' }, { server: servers.target, database: 'di' }, ['big'], first);
+    // FORCE copies the table: the target takes a while, and goes on when scsc dies.
+    const watcher = await mysql.createConnection({ host: servers.target.host, port: servers.target.port, user: 'root' });
+    try {
+      const altering = servers.source.sql("ALTER TABLE big RENAME COLUMN a TO b, RENAME COLUMN b TO a, FORCE; INSERT INTO big VALUES (400001, 1, 'after')", 'di');
+      const running = async (): Promise<boolean> => {
+        const [rows] = await watcher.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE%big%'");
+        return Number((rows as Array<{ n: number }>)[0]?.n) === 1;
+      };
+      const since = Date.now();
+      while (!(await running())) {
+        assert.ok(Date.now() - since < 60_000, `the target never ran the ALTER:\n${first.output().slice(-2000)}`);
+        await delay(2);
+      }
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await altering;
+      while (await running()) await delay(50);
+    } finally {
+      await watcher.end();
+    }
+    assert.deepEqual(await columns(servers.target, 'di', 'big'), ['id', 'b', 'a'], 'the ALTER finished on the target after scsc died');
+
+    const second = replicate('di');
+    try {
+      await waitForTablesEqual({ server: servers.source, database: 'di' }, { server: servers.target, database: 'di' }, ['big'], second);
+      assert.match(second.output(), /this DDL ran on the target before scsc stopped/);
+      assert.deepEqual(await columns(servers.target, 'di', 'big'), ['id', 'b', 'a']);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    assert.equal(await second.exited, 0, second.output().slice(-3000));
+  });
+});
+
 describe('scsc replicate across server restarts', { skip: servers.skip }, () => {
   it('resumes by itself after the target and then the source restart mid-stream', async () => {
     const schema = 'CREATE DATABASE rs; USE rs; CREATE TABLE k (id INT PRIMARY KEY, n BIGINT NOT NULL, note VARCHAR(40))';

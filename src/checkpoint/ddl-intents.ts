@@ -1,0 +1,59 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import mysql from 'mysql2';
+import { qualifiedTable } from '../mysql/sql-identifier.js';
+
+export const DDL_INTENTS_TABLE = '_scsc_ddl';
+/** CREATE denied: table, database or global privilege errors. */
+const ACCESS_DENIED = new Set([1142, 1044, 1227]);
+
+/**
+ * The DDL the applier is about to run on the target, noted with how its tables looked just before
+ * (`_scsc_ddl`, one row per stream). DDL is not transactional: after a stop between running it and
+ * its checkpoint, a restart would run it again (a column or table swap would swap back, a rename
+ * would fail for good). A restart that finds the note, and the tables changed since, knows it ran.
+ * The note is cleared with the DDL's checkpoint.
+ */
+export class DdlIntents {
+  readonly table: string;
+  /** The table exists (ensureTable succeeded). */
+  ready = false;
+
+  constructor(private readonly pool: Pool, database: string, private readonly stream: string) {
+    this.table = qualifiedTable(database, DDL_INTENTS_TABLE);
+  }
+
+  /** False when this account may not create the table (a DDL is then run again after such a stop, as before). */
+  async ensureTable(): Promise<boolean> {
+    try {
+      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        stream VARCHAR(191) NOT NULL,
+        ddl_key VARCHAR(64) NOT NULL,
+        tables_before LONGTEXT NOT NULL,
+        noted_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (stream)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='scsc: the DDL being run on this target, and its tables before; do not edit while scsc runs'`);
+      this.ready = true;
+      return true;
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      if (errno !== undefined && ACCESS_DENIED.has(errno)) return false;
+      throw error;
+    }
+  }
+
+  /** How the tables looked before the DDL at `key`, when it was noted and not checkpointed. */
+  async noted(key: string): Promise<string | undefined> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT tables_before FROM ${this.table} WHERE stream = ? AND ddl_key = ?`, [this.stream, key]);
+    const before = rows[0]?.tables_before as string | Buffer | null | undefined;
+    return before === undefined || before === null ? undefined : before.toString();
+  }
+
+  async note(key: string, tablesBefore: string): Promise<void> {
+    await this.pool.query(`REPLACE INTO ${this.table} (stream, ddl_key, tables_before, noted_at) VALUES (?, ?, ?, NOW(3))`, [this.stream, key, tablesBefore]);
+  }
+
+  /** The statement that clears the note, for the DDL's checkpoint transaction. */
+  clearSql(): string {
+    return mysql.format(`DELETE FROM ${this.table} WHERE stream = ?`, [this.stream]);
+  }
+}
