@@ -2,6 +2,10 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 
+const ER_NO_SUCH_TABLE = 1146;
+/** Where InnoDB lists its tables with their ids (a RENAME keeps a table's id): MariaDB's, then MySQL 8's. */
+const INNODB_TABLES = ['information_schema.INNODB_SYS_TABLES', 'information_schema.INNODB_TABLES'];
+
 export const DDL_INTENTS_TABLE = '_scsc_ddl';
 /** CREATE denied: table, database or global privilege errors. */
 const ACCESS_DENIED = new Set([1142, 1044, 1227]);
@@ -56,4 +60,42 @@ export class DdlIntents {
   clearSql(): string {
     return mysql.format(`DELETE FROM ${this.table} WHERE stream = ?`, [this.stream]);
   }
+
+  async clear(): Promise<void> {
+    await this.pool.query(this.clearSql());
+  }
+}
+
+/**
+ * How these tables of `database` look to a DDL: each one's SHOW CREATE TABLE without the
+ * AUTO_INCREMENT counter (null when missing), and InnoDB's id of each where this account may read
+ * it (PROCESS): a swap of two tables defined alike shows only in their ids.
+ */
+export async function tablesFingerprint(pool: Pool, database: string, tables: readonly string[]): Promise<string> {
+  const created: Array<string | null> = [];
+  for (const table of tables) {
+    try {
+      const [rows] = await pool.query<RowDataPacket[]>(`SHOW CREATE TABLE ${qualifiedTable(database, table)}`);
+      created.push(String(rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/g, ''));
+    } catch (error) {
+      if ((error as { errno?: number }).errno !== ER_NO_SUCH_TABLE) throw error;
+      created.push(null);
+    }
+  }
+  return JSON.stringify({ created, ids: await innodbTableIds(pool, database, tables) });
+}
+
+async function innodbTableIds(pool: Pool, database: string, tables: readonly string[]): Promise<Array<string | null> | undefined> {
+  if (tables.length === 0) return [];
+  const names = tables.map((table) => `${database}/${table}`);
+  for (const source of INNODB_TABLES) {
+    try {
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT NAME AS name, TABLE_ID AS id FROM ${source} WHERE NAME IN (?)`, [names]);
+      const ids = new Map(rows.map((row) => [String(row.name), String(row.id)]));
+      return names.map((name) => ids.get(name) ?? null);
+    } catch {
+      // not this flavour's table, or no PROCESS privilege
+    }
+  }
+  return undefined;
 }

@@ -1,14 +1,13 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
-import type { DdlIntents } from '../checkpoint/ddl-intents.js';
+import { tablesFingerprint, type DdlIntents } from '../checkpoint/ddl-intents.js';
 import type { ChangeEvent } from '../core/change-event.js';
 import { isRowChange } from '../core/change-event.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
-import { qualifiedTable } from '../mysql/sql-identifier.js';
 import type { Logger } from '../observability/logger.js';
-import { withRetry } from './apply-retry.js';
+import { isTransient, withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
 import { rowChangeStatements } from './row-change-statements.js';
 import { targetTable, type TargetTable } from './target-table.js';
@@ -43,7 +42,6 @@ export interface PreparedBatch {
 
 /** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
 const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
-const ER_NO_SUCH_TABLE = 1146;
 export const DDL_LANE = '#ddl';
 
 /**
@@ -111,48 +109,53 @@ export class MysqlApplier {
       });
     }
     const intents = this.options.ddlIntents;
-    const key = positionKey(event.position);
-    const tables = (event.ddlTables ?? []).map(([, table]) => table);
-    const before = intents === undefined ? undefined : await this.tablesAsCreated(tables);
-    const noted = intents === undefined ? undefined : await intents.noted(key);
-    if (noted !== undefined && noted !== before) {
-      this.options.logger.warn({ sql: sql.slice(0, 200), tables }, 'this DDL ran on the target before scsc stopped (its tables changed since scsc noted them, just before running it): not run again');
-    } else {
-      if (before !== undefined) await intents?.note(key, before);
-      await this.runDdl(sql);
-    }
+    if (intents === undefined) await this.runDdl(sql, async () => this.options.pool.query(sql));
+    else await this.runNotedDdl(sql, intents, positionKey(event.position), (event.ddlTables ?? []).map(([, table]) => table));
     await ran?.();
     await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0), ...(intents === undefined ? [] : [intents.clearSql()])]);
     await this.refreshSchema();
   }
 
-  private async runDdl(sql: string): Promise<void> {
+  /**
+   * Runs a DDL noted first with its tables as they are (DdlIntents): a note for it already there,
+   * with the tables changed since, means it ran before a stop, or before a lost connection ended an
+   * attempt (the server finishes the DDL on its own); it is not run again. A DDL the server refuses
+   * did not run: its note goes, so a restart after a fix by hand runs it.
+   */
+  private async runNotedDdl(sql: string, intents: DdlIntents, key: string, tables: readonly string[]): Promise<void> {
+    let noted: string | undefined;
+    let read = false;
+    await this.runDdl(sql, async () => {
+      if (!read) {
+        noted = await intents.noted(key);
+        read = true;
+      }
+      const now = await tablesFingerprint(this.options.pool, this.options.database, tables);
+      if (noted !== undefined && noted !== now) {
+        this.options.logger.warn({ sql: sql.slice(0, 200), tables }, 'this DDL ran on the target before scsc stopped or lost the connection (its tables changed since scsc noted them, just before running it): not run again');
+        return;
+      }
+      if (noted === undefined) {
+        await intents.note(key, now);
+        noted = now;
+      }
+      await this.options.pool.query(sql);
+    }, async () => intents.clear());
+  }
+
+  private async runDdl(sql: string, attempt: () => Promise<unknown>, refused?: () => Promise<void>): Promise<void> {
     await withRetry(async () => {
       try {
-        await this.options.pool.query(sql);
+        await attempt();
       } catch (error) {
         const errno = (error as { errno?: number }).errno;
         if (errno === undefined || !ALREADY_APPLIED.has(errno)) throw error;
         this.options.logger.warn({ sql: sql.slice(0, 200), reason: (error as Error).message }, 'DDL already applied on the target; skipped');
       }
-    }, this.retryOptions(DDL_LANE)).catch((error: unknown) => {
+    }, this.retryOptions(DDL_LANE)).catch(async (error: unknown) => {
+      if (!isTransient(error)) await refused?.().catch(() => undefined);
       throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
     });
-  }
-
-  /** The target's SHOW CREATE TABLE of these tables (null for one that is missing), without the AUTO_INCREMENT counter: what a DDL changes. */
-  private async tablesAsCreated(tables: readonly string[]): Promise<string> {
-    const created: Array<string | null> = [];
-    for (const table of tables) {
-      try {
-        const [rows] = await this.options.pool.query<RowDataPacket[]>(`SHOW CREATE TABLE ${qualifiedTable(this.options.database, table)}`);
-        created.push(String(rows[0]?.['Create Table'] ?? '').replace(/ AUTO_INCREMENT=\d+/, ''));
-      } catch (error) {
-        if ((error as { errno?: number }).errno !== ER_NO_SUCH_TABLE) throw error;
-        created.push(null);
-      }
-    }
-    return JSON.stringify(created);
   }
 
   private table(name: string): TargetTable {
