@@ -317,6 +317,33 @@ describe('scsc replicate restarting after a table swap it ran but did not checkp
   });
 });
 
+describe('scsc replicate after the target refused a DDL and the user fixed the table', { skip: servers.skip }, () => {
+  it('runs the DDL on the restart: the refusal dropped its note', async () => {
+    const schema = 'CREATE DATABASE dr; USE dr; CREATE TABLE t (id INT PRIMARY KEY, x INT)';
+    await servers.source.sql(schema);
+    await servers.target.sql(schema);
+    const first = replicate('dr');
+    await waitForOutput(first, 'streaming from the source binlog');
+    // The target drifts (column x gone), so it refuses the next DDL.
+    await servers.target.sql('ALTER TABLE t DROP COLUMN x', 'dr');
+    await servers.source.sql('ALTER TABLE t ADD COLUMN c INT AFTER x', 'dr');
+    assert.equal(await first.exited, 4, first.output().slice(-3000));
+    assert.match(first.output(), /APPLY_FAILED: the target refused DDL from the source/);
+
+    await servers.target.sql('ALTER TABLE t ADD COLUMN x INT', 'dr');
+    const second = replicate('dr');
+    try {
+      await servers.source.sql('INSERT INTO t VALUES (1, 1, 1)', 'dr');
+      await waitForTablesEqual({ server: servers.source, database: 'dr' }, { server: servers.target, database: 'dr' }, ['t'], second);
+      assert.deepEqual(await columns(servers.target, 'dr', 't'), ['id', 'x', 'c']);
+      assert.doesNotMatch(second.output(), /this DDL ran on the target before/);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    assert.equal(await second.exited, 0, second.output().slice(-3000));
+  });
+});
+
 describe('scsc replicate across server restarts', { skip: servers.skip }, () => {
   it('resumes by itself after the target and then the source restart mid-stream', async () => {
     const schema = 'CREATE DATABASE rs; USE rs; CREATE TABLE k (id INT PRIMARY KEY, n BIGINT NOT NULL, note VARCHAR(40))';
