@@ -8,7 +8,7 @@ import type { MariaDbServer } from '../../src/sandbox/mariadb-server.js';
 import { parseStatement } from '../../src/source/ddl-statement.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
 import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
-import { startCli } from '../env/run-cli.js';
+import { startCli, type RunningCli } from '../env/run-cli.js';
 
 /*
  * DDL in the stream with both --ddl modes (source with binlog_row_metadata=FULL, as `scsc check`
@@ -22,6 +22,18 @@ const replicate = (database: string, ...extra: string[]): ReturnType<typeof star
   startCli(['replicate', '--source', servers.source.url(database), '--target', servers.target.url(database), '--log-level', 'info', ...extra]);
 const replicateMinimal = (database: string, ...extra: string[]): ReturnType<typeof startCli> =>
   startCli(['replicate', '--source', servers.minimal.url(database), '--target', servers.target.url(database), '--log-level', 'info', ...extra]);
+
+/** A run of scsc catches up (`write` first, if given): `tables` of `database` equal, `checks` hold, SIGTERM ends it with exit 0. */
+async function catchesUp(cli: RunningCli, from: MariaDbServer, database: string, tables: readonly string[], checks: () => Promise<void> | void, write?: string): Promise<void> {
+  try {
+    if (write !== undefined) await from.sql(write, database);
+    await waitForTablesEqual({ server: from, database }, { server: servers.target, database }, tables, cli);
+    await checks();
+  } finally {
+    cli.child.kill('SIGTERM');
+  }
+  assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+}
 
 async function columns(server: MariaDbServer, database: string, table: string): Promise<string[]> {
   const rows = await server.sql(`SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${database}' AND TABLE_NAME = '${table}' ORDER BY ORDINAL_POSITION`) as Array<{ c: string }>;
@@ -170,14 +182,10 @@ describe('scsc replicate reading an online schema change from a backlog, from a 
       'drop /* gh-ost */ table if exists `os`.`_t_del`', "INSERT INTO t VALUES (4, 'c', 4, 'four')",
     ].join(';\n'), 'os');
     const second = replicateMinimal('os');
-    try {
-      await waitForTablesEqual({ server: servers.minimal, database: 'os' }, { server: servers.target, database: 'os' }, ['t'], second);
+    await catchesUp(second, servers.minimal, 'os', ['t'], () => {
       assert.match(second.output(), /"tables":\["_t_gho"\].*changed these tables again after this DDL/);
       assert.doesNotMatch(second.output(), /decoded with their definitions after it/);
-    } finally {
-      second.child.kill('SIGTERM');
-    }
-    assert.equal(await second.exited, 0, second.output().slice(-3000));
+    });
   });
 });
 
@@ -268,14 +276,10 @@ describe('scsc replicate killed while the target runs a DDL', { skip: servers.sk
     assert.deepEqual(await columns(servers.target, 'di', 'big'), ['id', 'b', 'a'], 'the ALTER finished on the target after scsc died');
 
     const second = replicate('di');
-    try {
-      await waitForTablesEqual({ server: servers.source, database: 'di' }, { server: servers.target, database: 'di' }, ['big'], second);
+    await catchesUp(second, servers.source, 'di', ['big'], async () => {
       assert.match(second.output(), /this DDL ran on the target before scsc stopped/);
       assert.deepEqual(await columns(servers.target, 'di', 'big'), ['id', 'b', 'a']);
-    } finally {
-      second.child.kill('SIGTERM');
-    }
-    assert.equal(await second.exited, 0, second.output().slice(-3000));
+    });
   });
 });
 
@@ -306,14 +310,9 @@ describe('scsc replicate restarting after a table swap it ran but did not checkp
     }
 
     const second = replicate('dw');
-    try {
-      await servers.source.sql("INSERT INTO live VALUES (2, 'newer')", 'dw');
-      await waitForTablesEqual({ server: servers.source, database: 'dw' }, { server: servers.target, database: 'dw' }, ['live', 'staging'], second);
+    await catchesUp(second, servers.source, 'dw', ['live', 'staging'], () => {
       assert.match(second.output(), /this DDL ran on the target before scsc stopped/);
-    } finally {
-      second.child.kill('SIGTERM');
-    }
-    assert.equal(await second.exited, 0, second.output().slice(-3000));
+    }, "INSERT INTO live VALUES (2, 'newer')");
   });
 });
 
@@ -332,15 +331,10 @@ describe('scsc replicate after the target refused a DDL and the user fixed the t
 
     await servers.target.sql('ALTER TABLE t ADD COLUMN x INT', 'dr');
     const second = replicate('dr');
-    try {
-      await servers.source.sql('INSERT INTO t VALUES (1, 1, 1)', 'dr');
-      await waitForTablesEqual({ server: servers.source, database: 'dr' }, { server: servers.target, database: 'dr' }, ['t'], second);
+    await catchesUp(second, servers.source, 'dr', ['t'], async () => {
       assert.deepEqual(await columns(servers.target, 'dr', 't'), ['id', 'x', 'c']);
       assert.doesNotMatch(second.output(), /this DDL ran on the target before/);
-    } finally {
-      second.child.kill('SIGTERM');
-    }
-    assert.equal(await second.exited, 0, second.output().slice(-3000));
+    }, 'INSERT INTO t VALUES (1, 1, 1)');
   });
 });
 
