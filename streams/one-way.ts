@@ -111,9 +111,10 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     if (!recordsDefinitions) {
       logger.warn({ table: definitions.table }, `this account may not create ${definitions.table}: the source's table definitions are not recorded, so after a restart rows logged before a DDL are decoded with today's definitions (without binlog_row_metadata=FULL wrong where the DDL renamed columns or changed ENUM/SET values); GRANT CREATE on the target database to this account`);
     }
-    const ddlIntents = config.ddl === 'apply' ? new DdlIntents(targetPool, databases.target, stream) : undefined;
-    if (ddlIntents !== undefined && !(await ddlIntents.ensureTable())) {
-      logger.warn({ table: ddlIntents.table }, `this account may not create ${ddlIntents.table}: a DDL is not noted before it runs on the target, so a stop between running it and its checkpoint runs it again after a restart (a swap of columns or tables would swap back); GRANT CREATE on the target database to this account`);
+    const intents = config.ddl === 'apply' ? new DdlIntents(targetPool, databases.target, stream) : undefined;
+    const ddlIntents = intents !== undefined && (await intents.ensureTable()) ? intents : undefined;
+    if (intents !== undefined && ddlIntents === undefined) {
+      logger.warn({ table: intents.table }, `this account may not create ${intents.table}: a DDL is not noted before it runs on the target, so a stop between running it and its checkpoint runs it again after a restart (a swap of columns or tables would swap back); GRANT CREATE on the target database to this account`);
     }
 
     const schemas = await schemasLoading;
@@ -172,7 +173,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     setMaxListeners(0, applyStop); // each lane's retry wait listens to it: more than 10 lanes is no leak
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
-      ...(ddlIntents === undefined || !ddlIntents.ready ? {} : { ddlIntents }),
+      ...(ddlIntents === undefined ? {} : { ddlIntents }),
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
       upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },

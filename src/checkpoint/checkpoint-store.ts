@@ -1,12 +1,11 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2';
 import { positionKey, type Boundary, type Position } from '../core/position.js';
+import { isPrivilegeDenied } from '../mysql/privilege-denied.js';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 
 export const CHECKPOINT_TABLE = '_scsc_checkpoint';
 const ER_DUP_FIELDNAME = 1060;
-/** ALTER denied: table, database or global privilege errors. */
-const ACCESS_DENIED = new Set([1142, 1044, 1227]);
 /** The lane row that marks a finished snapshot and carries the stream's restart point between applies. */
 export const STREAM_LANE = '*';
 
@@ -70,7 +69,7 @@ export class CheckpointStore {
     } catch (error) {
       const errno = (error as { errno?: number }).errno;
       if (errno === ER_DUP_FIELDNAME) return; // another stream's start added it meanwhile
-      if (errno !== undefined && ACCESS_DENIED.has(errno)) this.recordsSourceServer = false;
+      if (isPrivilegeDenied(error)) this.recordsSourceServer = false;
       else throw error;
     }
   }

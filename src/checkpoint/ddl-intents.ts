@@ -1,5 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2';
+import { createUnlessDenied } from '../mysql/privilege-denied.js';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 
 const ER_NO_SUCH_TABLE = 1146;
@@ -7,8 +8,6 @@ const ER_NO_SUCH_TABLE = 1146;
 const INNODB_TABLES = ['information_schema.INNODB_SYS_TABLES', 'information_schema.INNODB_TABLES'];
 
 export const DDL_INTENTS_TABLE = '_scsc_ddl';
-/** CREATE denied: table, database or global privilege errors. */
-const ACCESS_DENIED = new Set([1142, 1044, 1227]);
 
 /**
  * The DDL the applier is about to run on the target, noted with how its tables looked just before
@@ -19,8 +18,6 @@ const ACCESS_DENIED = new Set([1142, 1044, 1227]);
  */
 export class DdlIntents {
   readonly table: string;
-  /** The table exists (ensureTable succeeded). */
-  ready = false;
 
   constructor(private readonly pool: Pool, database: string, private readonly stream: string) {
     this.table = qualifiedTable(database, DDL_INTENTS_TABLE);
@@ -28,21 +25,13 @@ export class DdlIntents {
 
   /** False when this account may not create the table (a DDL is then run again after such a stop, as before). */
   async ensureTable(): Promise<boolean> {
-    try {
-      await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-        stream VARCHAR(191) NOT NULL,
-        ddl_key VARCHAR(64) NOT NULL,
-        tables_before LONGTEXT NOT NULL,
-        noted_at DATETIME(3) NOT NULL,
-        PRIMARY KEY (stream)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='scsc: the DDL being run on this target, and its tables before; do not edit while scsc runs'`);
-      this.ready = true;
-      return true;
-    } catch (error) {
-      const errno = (error as { errno?: number }).errno;
-      if (errno !== undefined && ACCESS_DENIED.has(errno)) return false;
-      throw error;
-    }
+    return createUnlessDenied(this.pool, `CREATE TABLE IF NOT EXISTS ${this.table} (
+      stream VARCHAR(191) NOT NULL,
+      ddl_key VARCHAR(64) NOT NULL,
+      tables_before LONGTEXT NOT NULL,
+      noted_at DATETIME(3) NOT NULL,
+      PRIMARY KEY (stream)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='scsc: the DDL being run on this target, and its tables before; do not edit while scsc runs'`);
   }
 
   /** How the tables looked before the DDL at `key`, when it was noted and not checkpointed. */

@@ -1,11 +1,10 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Boundary } from '../core/position.js';
 import type { TableSchema } from '../core/table-schema.js';
+import { createUnlessDenied } from '../mysql/privilege-denied.js';
 import { qualifiedTable } from '../mysql/sql-identifier.js';
 
 export const DEFINITIONS_TABLE = '_scsc_definitions';
-/** CREATE denied: table, database or global privilege errors. */
-const ACCESS_DENIED = new Set([1142, 1044, 1227]);
 /** Rows per DELETE when many versions are pruned at once. */
 const ROWS_PER_DELETE = 200;
 /** Definition bytes per INSERT when many are recorded at once (well under any max_allowed_packet). */
@@ -37,18 +36,7 @@ export class DefinitionHistory {
 
   /** False when this account may not create the table (an earlier version's target, set up by an administrator). */
   async ensureTable(): Promise<boolean> {
-    try {
-      await this.create();
-      return true;
-    } catch (error) {
-      const errno = (error as { errno?: number }).errno;
-      if (errno !== undefined && ACCESS_DENIED.has(errno)) return false;
-      throw error;
-    }
-  }
-
-  private async create(): Promise<void> {
-    await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    return createUnlessDenied(this.pool, `CREATE TABLE IF NOT EXISTS ${this.table} (
       stream VARCHAR(191) NOT NULL,
       table_name VARCHAR(64) COLLATE utf8mb4_bin NOT NULL,
       valid_from VARCHAR(64) NOT NULL,

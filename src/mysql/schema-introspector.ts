@@ -21,6 +21,11 @@ const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integ
  * a schema with thousands of tables is read in one round of queries. `only`: just these tables (those
  * that exist).
  */
+/** The table of `tables` named `name`, or, as lower_case_table_names lets DDL spell it, named so in another case. */
+export function tableNamed(tables: readonly TableSchema[], name: string): TableSchema | undefined {
+  return tables.find((t) => t.name === name) ?? tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+}
+
 export async function introspectDatabase(db: Queryable, database: string, only?: readonly string[]): Promise<TableSchema[]> {
   if (only?.length === 0) return [];
   const named = only === undefined ? '' : ' AND TABLE_NAME IN (?)';

@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../core/change-event.js';
 import type { TableSchema } from '../core/table-schema.js';
 import { queryRows, type Queryable } from '../mysql/query-rows.js';
-import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { introspectDatabase, tableNamed } from '../mysql/schema-introspector.js';
 import type { Logger } from '../observability/logger.js';
 import type { TargetDefinitions } from '../source/ddl-on-target.js';
 
@@ -49,8 +49,7 @@ function renameOrigins(steps: ReadonlyArray<[string | undefined, string | undefi
 async function read(tables: readonly string[], options: AroundDdlOptions): Promise<Map<string, TableSchema | undefined> | undefined> {
   try {
     const found = await introspectDatabase(options.target, options.databases.target, tables);
-    // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
-    return new Map(tables.map((name) => [name, found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase())]));
+    return new Map(tables.map((name) => [name, tableNamed(found, name)]));
   } catch (error) {
     options.logger.warn({ err: (error as Error).message, tables }, "reading the target's definitions around a DDL failed: rows after it are decoded with the source's as read now");
     return undefined;

@@ -1,7 +1,7 @@
 import type { DefinitionVersion } from '../checkpoint/definition-history.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import type { TableSchema } from '../core/table-schema.js';
-import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { introspectDatabase, tableNamed } from '../mysql/schema-introspector.js';
 import type { Queryable } from '../mysql/query-rows.js';
 import { readBinlogHead } from './binlog-head.js';
 import type { TargetDefinitions } from './ddl-on-target.js';
@@ -161,8 +161,7 @@ export class SourceSchemaCache {
     const applied = onTarget === undefined || at === undefined ? undefined : await onTarget.applied();
     const fromTarget: string[] = [];
     const versions = tables.map((name): DefinitionVersion => {
-      // With lower_case_table_names, DDL may spell a table otherwise than the server stores it.
-      const schema = found.find((t) => t.name === name) ?? found.find((t) => t.name.toLowerCase() === name.toLowerCase());
+      const schema = tableNamed(found, name);
       const table = schema?.name ?? name;
       const left = applied?.after.get(name);
       const mirrored = applied !== undefined && onTarget !== undefined && this.targetStandsIn(name, onTarget.before, applied);
