@@ -29,6 +29,8 @@ export interface ChangeEvent {
   commitTime: number;
   /** DDL text (kind ddl / truncate). */
   sql?: string;
+  /** kind ddl / truncate: the source session's settings the statement ran under (its query event's), so the target runs it alike. */
+  session?: StatementSession;
   /** Tables a DDL statement names, as [db, table] (kind ddl): RENAME names two. */
   ddlTables?: Array<[string, string]>;
   /** kind ddl: where the statement ends (what it left holds from there on; the key its definitions are recorded under). */
@@ -53,6 +55,22 @@ export interface ChangeEvent {
   partial?: true;
   /** Approximate size in memory, for byte-bounded queues and batches. */
   bytes: number;
+}
+
+/** A statement's session on the source, as its binlog query event records it (each field when the event has it). */
+export interface StatementSession {
+  /** sql_mode, the server's bitmask in decimal (its bits differ by flavour: see sqlModeNames). */
+  sqlMode?: string;
+  /** Collation ids of character_set_client, collation_connection, collation_server. */
+  charsetClient?: number;
+  collationConnection?: number;
+  collationServer?: number;
+  /** time_zone, when the statement used it. */
+  timeZone?: string;
+  /** Q_FLAGS2: foreign_key_checks, unique_checks and other session options as bits. */
+  flags2?: number;
+  /** MySQL's explicit_defaults_for_timestamp (MariaDB's is a flags2 bit). */
+  explicitDefaultsForTimestamp?: boolean;
 }
 
 export function isRowChange(event: ChangeEvent): boolean {

@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { tablesFingerprint, type DdlIntents } from '../checkpoint/ddl-intents.js';
-import type { ChangeEvent } from '../core/change-event.js';
+import type { ChangeEvent, StatementSession } from '../core/change-event.js';
 import { isRowChange } from '../core/change-event.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import { isTransient, withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
 import { rowChangeStatements } from './row-change-statements.js';
+import type { StatementSessionSql } from './statement-session-sql.js';
 import { targetTable, type TargetTable } from './target-table.js';
 
 export interface MysqlApplierOptions {
@@ -26,6 +27,8 @@ export interface MysqlApplierOptions {
   upsertRowAlias: boolean;
   limits: { rows: number; bytes: number };
   ddl: 'apply' | 'stop';
+  /** The SET that gives a target session the settings a source DDL ran under (statementSessionSql). */
+  ddlSession?: (session: StatementSession | undefined) => StatementSessionSql | undefined;
   /** Retries of failed writes end once this is aborted (see withRetry). */
   stop: AbortSignal;
 }
@@ -43,6 +46,8 @@ export interface PreparedBatch {
 /** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
 const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
 export const DDL_LANE = '#ddl';
+/** ER_UNKNOWN_TIME_ZONE: a DDL's session time zone is a name the target's time zone tables lack. */
+const UNKNOWN_TIME_ZONE = 1298;
 
 /**
  * Writes batches of row changes to the target, each batch and its lane's checkpoint in one
@@ -109,8 +114,13 @@ export class MysqlApplier {
       });
     }
     const intents = this.options.ddlIntents;
-    if (intents === undefined) await this.runDdl(sql, async () => this.options.pool.query(sql));
-    else await this.runNotedDdl(sql, intents, positionKey(event.position), (event.ddlTables ?? []).map(([, table]) => table));
+    const session = this.options.ddlSession?.(event.session);
+    if (session !== undefined && session.dropped.length > 0) {
+      this.options.logger.warn({ sql: sql.slice(0, 200), sqlMode: session.dropped }, "the source ran this DDL with sql_mode settings the target's flavour does not have: it runs without them");
+    }
+    const run = async (): Promise<void> => this.runInSession(sql, session?.sql);
+    if (intents === undefined) await this.runDdl(sql, run);
+    else await this.runNotedDdl(sql, intents, positionKey(event.position), (event.ddlTables ?? []).map(([, table]) => table), run);
     await ran?.();
     await this.transaction(DDL_LANE, [this.options.checkpoints.laneSql(DDL_LANE, event.position, resume, event.commitTime, 0), ...(intents === undefined ? [] : [intents.clearSql()])]);
     await this.refreshSchema();
@@ -122,7 +132,7 @@ export class MysqlApplier {
    * attempt (the server finishes the DDL on its own); it is not run again. A DDL the server refuses
    * did not run: its note goes, so a restart after a fix by hand runs it.
    */
-  private async runNotedDdl(sql: string, intents: DdlIntents, key: string, tables: readonly string[]): Promise<void> {
+  private async runNotedDdl(sql: string, intents: DdlIntents, key: string, tables: readonly string[], run: () => Promise<void>): Promise<void> {
     let noted: string | undefined;
     let read = false;
     await this.runDdl(sql, async () => {
@@ -139,8 +149,26 @@ export class MysqlApplier {
         await intents.note(key, now);
         noted = now;
       }
-      await this.options.pool.query(sql);
+      await run();
     }, async () => intents.clear());
+  }
+
+  /**
+   * A statement on a connection of its own set up as `settings` say (the source session's), which is
+   * closed after it rather than set back: the pool's other connections keep scsc's settings.
+   */
+  private async runInSession(sql: string, settings: string | undefined): Promise<void> {
+    if (settings === undefined) {
+      await this.options.pool.query(sql);
+      return;
+    }
+    const connection = await this.options.pool.getConnection();
+    try {
+      await connection.query(settings);
+      await connection.query(sql);
+    } finally {
+      connection.destroy();
+    }
   }
 
   private async runDdl(sql: string, attempt: () => Promise<unknown>, refused?: () => Promise<void>): Promise<void> {
@@ -154,7 +182,11 @@ export class MysqlApplier {
       }
     }, this.retryOptions(DDL_LANE)).catch(async (error: unknown) => {
       if (!isTransient(error)) await refused?.().catch(() => undefined);
-      throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
+      const unknownTimeZone = (error as { errno?: number }).errno === UNKNOWN_TIME_ZONE;
+      throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, {
+        cause: error,
+        ...(unknownTimeZone ? { fix: 'the source ran this DDL in a named time zone the target does not know: load the time zone tables into the target (mariadb-tzinfo-to-sql /usr/share/zoneinfo | mariadb mysql, or mysql_tzinfo_to_sql on MySQL), then restart' } : {}),
+      });
     });
   }
 

@@ -14,6 +14,7 @@ import { adoptRowsEvent, prepareRowReader, readByScsc, type RowReaderTableEntry 
 import { NOT_REACHED, type DdlOnTarget } from './ddl-on-target.js';
 import type { SourceSchemaCache } from './source-schema-cache.js';
 import { sourceChangedError } from './source-changed.js';
+import { statementsAsSent } from './query-event-bytes.js';
 
 export interface BinlogSourceOptions {
   url: DatabaseUrl;
@@ -327,6 +328,7 @@ export class BinlogSource {
     this.answeredIds.clear(); // table ids belong to the connection's zongji (and the server's run)
     this.asking = 0;
     this.answerColumnLookups(zongji);
+    const readStatement = statementsAsSent(zongji, this.options.collations, this.options.logger);
     const expected = this.options.sourceServer;
     zongji.on('ready', () => {
       // Queued ahead of the dump command on the same connection: answered before any event arrives.
@@ -363,6 +365,7 @@ export class BinlogSource {
         return;
       }
       try {
+        if (name === 'query') readStatement(event);
         const kind = ROW_EVENTS[name];
         if (kind !== undefined && !readByScsc(event)) {
           const map = event as AnyBinlogEvent & { tableId: number; tableMap?: Record<number, { parentSchema?: string; tableName?: string } | undefined> };

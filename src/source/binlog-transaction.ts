@@ -1,12 +1,14 @@
 import type { AnyBinlogEvent } from '@vlasky/zongji';
-import type { ChangeEvent, ChangeKind, RowImage } from '../core/change-event.js';
+import type { ChangeEvent, ChangeKind, RowImage, StatementSession } from '../core/change-event.js';
 import { COMMIT_INDEX, describePosition, type Boundary, type Position } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { rowIdentityKey } from '../core/table-schema.js';
 import { changeKeys } from './binlog-row-decoder.js';
 import { hasPartialImages, PackedRow, rowImageBytes } from './binlog-row-reader.js';
 import { PackedRowChange } from './packed-row-change.js';
+import { SQL_MODE_ANSI_QUOTES, SQL_MODE_NO_BACKSLASH_ESCAPES } from '../mysql/sql-mode.js';
 import { parseStatement, type XaStatement } from './ddl-statement.js';
+import { STATEMENT_SESSION } from './query-event.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
 interface OpenTransaction {
@@ -40,7 +42,7 @@ interface PreparedXa {
 /** Binlog time after which a prepared XA transaction still holding the restart point back is worth a warning. */
 const LONG_UNDECIDED_MS = 10 * 60_000;
 
-type Fields = Record<string, unknown>;
+type Fields = Record<string | symbol, unknown>;
 
 /** Rows event flag: the statement ran with foreign_key_checks = 0 (MySQL and MariaDB alike). */
 const NO_FOREIGN_KEY_CHECKS = 0x0002;
@@ -133,7 +135,9 @@ export class BinlogTransaction {
     const fields = event as unknown as Fields;
     const sql = typeof fields.query === 'string' ? fields.query : '';
     const schema = typeof fields.schema === 'string' ? fields.schema : '';
-    const statement = parseStatement(sql, schema);
+    const session = fields[STATEMENT_SESSION] as StatementSession | undefined;
+    const mode = session?.sqlMode === undefined ? 0n : BigInt(session.sqlMode);
+    const statement = parseStatement(sql, schema, { ansiQuotes: (mode & SQL_MODE_ANSI_QUOTES) !== 0n, noBackslashEscapes: (mode & SQL_MODE_NO_BACKSLASH_ESCAPES) !== 0n });
     const afterMysqlGtid = this.open?.untilStatement === true;
     if (this.open !== undefined) delete this.open.untilStatement;
     if (statement.kind === 'begin') {
@@ -169,7 +173,7 @@ export class BinlogTransaction {
       // Only a replicated table's definition on the target follows the source's.
       const like = statement.like?.[0] === this.options.database && this.options.selects(statement.like[1]) ? statement.like[1] : undefined;
       this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, {
-        sql, ddlTables: ours, schema, ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
+        sql, ddlTables: ours, schema, ...(session === undefined ? {} : { session }), ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
         ...(statement.create === undefined ? {} : { ddlCreate: statement.create }),
         ...(statement.renames === undefined ? {} : { ddlRenames: statement.renames.map(([from, to]) => [this.ours(from), this.ours(to)]) }),
       });
@@ -392,6 +396,7 @@ export class BinlogTransaction {
     if (extra.fkChecksOff !== undefined) event.fkChecksOff = extra.fkChecksOff;
     if (extra.partial !== undefined) event.partial = extra.partial;
     if (extra.sql !== undefined) event.sql = extra.sql;
+    if (extra.session !== undefined) event.session = extra.session;
     if (extra.ddlTables !== undefined) event.ddlTables = extra.ddlTables;
     if (extra.ddlEnd !== undefined) event.ddlEnd = extra.ddlEnd;
     if (extra.ddlLike !== undefined) event.ddlLike = extra.ddlLike;

@@ -22,21 +22,42 @@ export interface ParsedStatement {
   renames?: Array<[[string, string], [string, string]]>;
 }
 
-const NAME = '(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uffff]+)';
-const QUALIFIED = `${NAME}(?:\\s*\\.\\s*${NAME})?`;
+/** How the statement's session reads quotes: its sql_mode's ANSI_QUOTES and NO_BACKSLASH_ESCAPES. */
+export interface StatementQuoting {
+  ansiQuotes?: boolean;
+  noBackslashEscapes?: boolean;
+}
 
-const PATTERNS: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | 'rename' }> = [
-  { kind: 'truncate', pattern: new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${QUALIFIED})`, 'i') },
-  { kind: 'table-ddl', pattern: new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
-  { kind: 'table-ddl', pattern: new RegExp(`^ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
-  { kind: 'table-ddl', pattern: new RegExp(`^DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?((?:${QUALIFIED})(?:\\s*,\\s*${QUALIFIED})*)`, 'i'), list: 'comma' },
-  { kind: 'table-ddl', pattern: new RegExp(`^RENAME\\s+TABLES?\\s+((?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED})(?:\\s*,\\s*(?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED}))*)`, 'i'), list: 'rename' },
-  { kind: 'table-ddl', pattern: new RegExp(`^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|DROP\\s+)(?:ONLINE\\s+|OFFLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}\\s+(?:USING\\s+\\w+\\s+)?ON\\s+(${QUALIFIED})`, 'i') },
-];
+interface Grammar {
+  name: string;
+  qualified: string;
+  patterns: Array<{ kind: StatementKind; pattern: RegExp; list?: 'comma' | 'rename' }>;
+}
+
+/** The statement patterns, with identifiers in backquotes, or with ANSI_QUOTES in double quotes too. */
+function grammar(ansiQuotes: boolean): Grammar {
+  const NAME = `(?:\`(?:[^\`]|\`\`)+\`${ansiQuotes ? '|"(?:[^"]|"")+"' : ''}|[\\w$\\u0080-\\uffff]+)`;
+  const QUALIFIED = `${NAME}(?:\\s*\\.\\s*${NAME})?`;
+  return {
+    name: NAME,
+    qualified: QUALIFIED,
+    patterns: [
+      { kind: 'truncate', pattern: new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${QUALIFIED})`, 'i') },
+      { kind: 'table-ddl', pattern: new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
+      { kind: 'table-ddl', pattern: new RegExp(`^ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED})`, 'i') },
+      { kind: 'table-ddl', pattern: new RegExp(`^DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?((?:${QUALIFIED})(?:\\s*,\\s*${QUALIFIED})*)`, 'i'), list: 'comma' },
+      { kind: 'table-ddl', pattern: new RegExp(`^RENAME\\s+TABLES?\\s+((?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED})(?:\\s*,\\s*(?:${QUALIFIED})\\s+TO\\s+(?:${QUALIFIED}))*)`, 'i'), list: 'rename' },
+      { kind: 'table-ddl', pattern: new RegExp(`^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|DROP\\s+)(?:ONLINE\\s+|OFFLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}\\s+(?:USING\\s+\\w+\\s+)?ON\\s+(${QUALIFIED})`, 'i') },
+    ],
+  };
+}
+
+const GRAMMARS = { backquotes: grammar(false), ansiQuotes: grammar(true) };
 
 /** Classifies a binlog query event's statement and names the tables it touches. */
-export function parseStatement(sql: string, defaultDatabase: string): ParsedStatement {
-  const text = withoutComments(sql);
+export function parseStatement(sql: string, defaultDatabase: string, quoting: StatementQuoting = {}): ParsedStatement {
+  const text = withoutComments(sql, quoting);
+  const { name: NAME, qualified: QUALIFIED, patterns } = quoting.ansiQuotes === true ? GRAMMARS.ansiQuotes : GRAMMARS.backquotes;
   const xa = /^XA\s+(START|BEGIN|END|PREPARE|COMMIT|ROLLBACK)\b\s*(.*?)\s*(\bONE\s+PHASE\s*)?$/is.exec(text);
   if (xa !== null) {
     const verb = (xa[1] as string).toLowerCase();
@@ -47,14 +68,14 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
   if (/^COMMIT\b/i.test(text)) return { kind: 'commit', tables: [] };
   if (/^ROLLBACK\s+(WORK\s+)?TO\b/i.test(text)) return { kind: 'other', tables: [] }; // a savepoint: the transaction goes on
   if (/^ROLLBACK\b/i.test(text)) return { kind: 'rollback', tables: [] };
-  for (const { kind, pattern, list } of PATTERNS) {
+  for (const { kind, pattern, list } of patterns) {
     const match = pattern.exec(text);
     if (match?.[1] === undefined) continue;
-    const names = list === 'comma' ? splitNames(match[1], /\s*,\s*/) : list === 'rename' ? splitNames(match[1], /\s*,\s*|\s+TO\s+/i) : [match[1]];
+    const names = list === 'comma' ? splitNames(match[1], /\s*,\s*/, QUALIFIED) : list === 'rename' ? splitNames(match[1], /\s*,\s*|\s+TO\s+/i, QUALIFIED) : [match[1]];
     // ALTER TABLE a ... RENAME [TO|AS] b: the new name is a table of the statement too.
     const renamed = /^ALTER\b/i.test(text) ? new RegExp(`\\bRENAME\\s+(?!COLUMN\\b|INDEX\\b|KEY\\b)(?:TO\\s+|AS\\s+)?(${QUALIFIED})`, 'i').exec(text.slice(match[0].length)) : null;
     if (renamed?.[1] !== undefined) names.push(renamed[1]);
-    const qualified = names.map((name) => qualify(name, defaultDatabase));
+    const qualified = names.map((name) => qualify(name, defaultDatabase, NAME));
     const renames = list === 'rename' || renamed !== null
       ? qualified.flatMap((name, k): Array<[[string, string], [string, string]]> => (k % 2 === 1 ? [[qualified[k - 1] as [string, string], name]] : []))
       : [];
@@ -63,7 +84,7 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
     const like = createsTable ? new RegExp(`^\\s*\\(?\\s*LIKE\\s+(${QUALIFIED})\\s*\\)?\\s*;?\\s*$`, 'i').exec(rest) : null;
     return {
       kind, tables: qualified,
-      ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase) }),
+      ...(like?.[1] === undefined ? {} : { like: qualify(like[1], defaultDatabase, NAME) }),
       ...(createsTable ? { create: { replace: /^CREATE\s+OR\s+REPLACE\b/i.test(text), like: like !== null, select: /\bSELECT\b/i.test(rest) } } : {}),
       ...(renames.length > 0 ? { renames } : {}),
     };
@@ -77,7 +98,7 @@ export function parseStatement(sql: string, defaultDatabase: string): ParsedStat
  * quoted text untouched; gh-ost writes `create /* gh-ost *\/ table`. A statement that starts with an
  * executable comment (`/*!40000 ALTER TABLE t DISABLE KEYS *\/`) is left as it is: no pattern names it.
  */
-function withoutComments(sql: string): string {
+function withoutComments(sql: string, quoting: StatementQuoting): string {
   if (!/\/\*|--|#/.test(sql)) return sql.trim();
   const parts: string[] = [];
   let started = false; // kept text other than whitespace
@@ -91,7 +112,8 @@ function withoutComments(sql: string): string {
     const c = sql[i] as string;
     if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
-      while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' && c !== '`' ? 2 : 1;
+      const escapes = quoting.noBackslashEscapes !== true && (c === "'" || (c === '"' && quoting.ansiQuotes !== true));
+      while (j < sql.length && sql[j] !== c) j += escapes && sql[j] === '\\' ? 2 : 1;
       // A doubled quote inside continues the text: the loop above stops at its first half and resumes at the second.
       i = j + 1;
     } else if (sql.startsWith('/*', i)) {
@@ -116,10 +138,10 @@ function withoutComments(sql: string): string {
   return parts.join('').trim();
 }
 
-/** Splits a list of (possibly backquoted) names on separators outside backquotes. */
-function splitNames(list: string, separator: RegExp): string[] {
+/** Splits a list of (possibly quoted) names on separators outside quotes. */
+function splitNames(list: string, separator: RegExp, qualified: string): string[] {
   const names: string[] = [];
-  const token = new RegExp(QUALIFIED, 'y');
+  const token = new RegExp(qualified, 'y');
   let rest = list.trim();
   while (rest.length > 0) {
     token.lastIndex = 0;
@@ -131,8 +153,11 @@ function splitNames(list: string, separator: RegExp): string[] {
   return names;
 }
 
-function qualify(name: string, defaultDatabase: string): [string, string] {
-  const parts = name.match(new RegExp(NAME, 'g')) ?? [name];
-  const unquote = (part: string): string => (part.startsWith('`') ? part.slice(1, -1).replace(/``/g, '`') : part);
+function qualify(name: string, defaultDatabase: string, pattern: string): [string, string] {
+  const parts = name.match(new RegExp(pattern, 'g')) ?? [name];
+  const unquote = (part: string): string => {
+    const quote = part[0];
+    return quote === '`' || quote === '"' ? part.slice(1, -1).split(quote + quote).join(quote) : part;
+  };
   return parts.length >= 2 ? [unquote(parts[0] ?? ''), unquote(parts[1] ?? '')] : [defaultDatabase, unquote(parts[0] ?? '')];
 }

@@ -237,3 +237,25 @@ describe('parseStatement: unrelated statements', () => {
     for (const sql of cases) assert.deepEqual(parseStatement(sql, 'db'), { kind: 'other', tables: [] }, sql);
   });
 });
+
+describe('parseStatement: quoting as the statement\'s sql_mode reads it', () => {
+  it('with ANSI_QUOTES, double quotes delimit names (a doubled one inside is one quote); without, the statement names no table', () => {
+    const ansi = { ansiQuotes: true };
+    assert.deepEqual(parseStatement('ALTER TABLE "t" ADD "d" INT', 'db', ansi).tables, [['db', 't']]);
+    assert.deepEqual(parseStatement('RENAME TABLE "a" TO "o"."b"', 'db', ansi).renames, [[['db', 'a'], ['o', 'b']]]);
+    assert.deepEqual(parseStatement('DROP TABLE "x""y", `z`', 'db', ansi).tables, [['db', 'x"y'], ['db', 'z']]);
+    assert.deepEqual(parseStatement('CREATE TABLE "n" LIKE "t"', 'db', ansi).like, ['db', 't']);
+    assert.deepEqual(parseStatement('ALTER TABLE "t" ADD "d" INT', 'db'), { kind: 'other', tables: [] });
+  });
+
+  it('with NO_BACKSLASH_ESCAPES, a backslash ends nothing: a comment after such a string is a comment, not text', () => {
+    const sql = "ALTER TABLE t COMMENT 'C:\\', /* RENAME TO u */ FORCE";
+    assert.deepEqual(parseStatement(sql, 'db', { noBackslashEscapes: true }), { kind: 'table-ddl', tables: [['db', 't']] });
+    // Read with backslash escapes, the string runs on to the end and the comment is never seen as one.
+    assert.deepEqual(parseStatement(sql, 'db').renames, [[['db', 't'], ['db', 'u']]]);
+  });
+
+  it('with ANSI_QUOTES, a backslash inside double quotes is part of the name', () => {
+    assert.deepEqual(parseStatement('ALTER TABLE "a\\" ADD c INT /* RENAME TO u */', 'db', { ansiQuotes: true }), { kind: 'table-ddl', tables: [['db', 'a\\']] });
+  });
+});
