@@ -6,6 +6,7 @@ import { isRowChange } from '../core/change-event.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { SQL_MODE_ANSI_QUOTES } from '../mysql/sql-mode.js';
 import type { Logger } from '../observability/logger.js';
 import { isTransient, withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
@@ -106,7 +107,7 @@ export class MysqlApplier {
 
   /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then `ran` (if given), then records it. */
   async applyDdl(event: ChangeEvent, resume: Boundary, ran?: () => Promise<void>): Promise<void> {
-    const sql = this.rewriteDatabase(event.sql ?? '');
+    const sql = this.rewriteDatabase(event.sql ?? '', event.session?.sqlMode !== undefined && (BigInt(event.session.sqlMode) & SQL_MODE_ANSI_QUOTES) !== 0n);
     if (this.options.ddl === 'stop') {
       throw new ScscError('DDL_STOPPED', `DDL on ${event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
         fix: 'apply the same change to the target by hand, then restart with --ddl apply (a change already on the target is recognised and skipped); or restart with --ddl apply to let scsc apply it',
@@ -235,13 +236,14 @@ export class MysqlApplier {
     };
   }
 
-  private rewriteDatabase(sql: string): string {
+  private rewriteDatabase(sql: string, ansiQuotes: boolean): string {
     const { sourceDatabase: from, database: to } = this.options;
     if (from === to) return sql;
     const quoted = `\`${from.replace(/`/g, '``')}\``;
     const target = `\`${to.replace(/`/g, '``')}\``;
     const plain = /^[\w$]+$/.test(from) ? new RegExp(`(^|[\\s(,])${from}\\s*\\.`, 'g') : undefined;
     let result = sql.split(`${quoted}.`).join(`${target}.`);
+    if (ansiQuotes) result = result.split(`"${from.replace(/"/g, '""')}".`).join(`${target}.`);
     if (plain !== undefined) result = result.replace(plain, `$1${target}.`);
     return result;
   }

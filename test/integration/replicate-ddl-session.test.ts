@@ -66,4 +66,19 @@ describe('scsc replicate runs DDL under the source session\'s settings', { skip:
     }
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
   });
+
+  it('ANSI_QUOTES: a DDL naming the source database in double quotes reaches the target database of another name', async () => {
+    await servers.source.sql('CREATE DATABASE dq; CREATE TABLE dq.t (id INT PRIMARY KEY)');
+    await servers.target.sql('CREATE DATABASE dq2; CREATE TABLE dq2.t (id INT PRIMARY KEY)');
+    const cli = startCli(['replicate', '--source', servers.source.url('dq'), '--target', servers.target.url('dq2'), '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      await onSourceSession('dq', ["SET sql_mode = 'ANSI_QUOTES'", 'ALTER TABLE "dq"."t" ADD "x" INT', 'INSERT INTO t VALUES (1, 2)']);
+      await waitForTablesEqual({ server: servers.source, database: 'dq' }, { server: servers.target, database: 'dq2' }, ['t'], cli);
+      assert.deepEqual(await servers.target.sql('SELECT id, x FROM dq2.t'), [{ id: 1, x: 2 }]);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
 });
