@@ -165,7 +165,13 @@ export class SourceSchemaCache {
       const table = schema?.name ?? name;
       const left = applied?.after.get(name);
       const mirrored = applied !== undefined && onTarget !== undefined && this.targetStandsIn(name, onTarget.before, applied);
-      if (left === undefined || !mirrored || sameColumns(left, schema)) return { table, validFrom: key, readAt: at, schema };
+      if (left === undefined || !mirrored) return { table, validFrom: key, readAt: at, schema };
+      if (sameColumns(left, schema)) {
+        // The source still has what the target shows the DDL left: what was read holds from the DDL's end, however much later it was read.
+        const confirmed = { table, validFrom: key, readAt: end, schema };
+        this.adopt(confirmed);
+        return confirmed;
+      }
       fromTarget.push(table);
       this.checkLater(table, schema, at);
       const foreignKeys = left.foreignKeys.map((fk) => (fk.referencedDatabase === left.database ? { ...fk, referencedDatabase: this.database } : fk));

@@ -22,12 +22,15 @@ const table = (database: string, name: string, columnType: string, charset?: str
 /** A cache holding `held`, whose source now shows `now` for the tables read (at 1000). */
 function cache(held: TableSchema[], now: TableSchema[]): SourceSchemaCache {
   const schemas = new SourceSchemaCache({ query: () => Promise.reject(new Error('no queries here')) } as never, 'src');
-  const tables = (schemas as unknown as { tables: Map<string, TableSchema> }).tables;
+  const { tables, tableReadAt } = schemas as unknown as { tables: Map<string, TableSchema>; tableReadAt: Map<string, Boundary> };
   for (const t of held) tables.set(t.name, t);
   Object.assign(schemas, {
     read: (only: readonly string[]) => {
       const found = now.filter((t) => only.includes(t.name));
-      for (const name of only) tables.delete(name);
+      for (const name of only) {
+        tables.delete(name);
+        tableReadAt.set(name, at(1000));
+      }
       for (const t of found) tables.set(t.name, t);
       return Promise.resolve({ at: at(1000), found });
     },
@@ -57,12 +60,14 @@ describe('definitions a DDL read late takes from the target', () => {
 
     const same = cache([table('src', 't', abc)], [table('src', 't', cba)]);
     assert.deepEqual(await ddl(same, 't', { before: [['t', table('dst', 't', abc)]], after: new Map([['t', table('dst', 't', cba)]]) }), []);
+    assert.equal(same.readAfter('t', at(600)), false, 'the target confirms what was read: it holds from the DDL on, though read later');
   });
 
   it('an ALTER on a target that held the table otherwise: the source\'s', async () => {
     const schemas = cache([table('src', 't', abc)], [table('src', 't', bac)]);
     assert.deepEqual(await ddl(schemas, 't', { before: [['t', table('dst', 't', abc, 'latin1')]], after: new Map([['t', table('dst', 't', cba, 'latin1')]]) }), []);
     assert.equal(schemas.get('t')?.columns[1]?.columnType, bac);
+    assert.equal(schemas.readAfter('t', at(600)), true, 'read late, and nothing confirms it');
   });
 
   it('a CREATE TABLE: the target\'s where it makes the table alike, else the source\'s', async () => {
