@@ -42,7 +42,7 @@ import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
-import { statementSessionSql } from '../src/sink/statement-session-sql.js';
+import { statementSessionSettings } from '../src/sink/statement-session-settings.js';
 import { targetBeforeDdl } from '../src/sink/target-definitions-around-ddl.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
@@ -176,7 +176,7 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
       ...(ddlIntents === undefined ? {} : { ddlIntents }),
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
-      ddlSession: (session) => statementSessionSql(session, sourceInfo.flavour, targetInfo.flavour),
+      ddlSession: (session) => statementSessionSettings(session, sourceInfo.flavour, targetInfo.flavour),
       upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
       // Once stopped or failed, a batch still in flight gets one last attempt at once: the run ends

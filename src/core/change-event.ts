@@ -71,6 +71,9 @@ export interface StatementSession {
   flags2?: number;
   /** MySQL's explicit_defaults_for_timestamp (MariaDB's is a flags2 bit). */
   explicitDefaultsForTimestamp?: boolean;
+  /** When the statement started (the event header's seconds, and its microseconds where the event has them): NOW() in it. */
+  startedAt?: number;
+  microseconds?: number;
 }
 
 export function isRowChange(event: ChangeEvent): boolean {

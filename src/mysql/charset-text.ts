@@ -1,7 +1,9 @@
 import iconv from 'iconv-lite';
 
 /**
- * iconv-lite's names for the server's character sets a client can send statements in. MySQL's
+ * iconv-lite's names for the server's character sets a client can send statements in (sjis and
+ * eucjpms map to the nearest standard tables: a few symbols, such as 0x815F, may decode otherwise
+ * than on the server; sets without a near table are left out and warned about). MySQL's
  * latin1 is Windows-1252 (the five bytes cp1252 leaves undefined map to the C1 controls, as
  * iconv-lite's cp1252 does not: they are checked below).
  */
@@ -10,7 +12,7 @@ const ENCODINGS: Record<string, string> = {
   latin1: 'cp1252', latin2: 'iso-8859-2', latin5: 'iso-8859-9', latin7: 'iso-8859-13',
   cp1250: 'cp1250', cp1251: 'cp1251', cp1256: 'cp1256', cp1257: 'cp1257',
   cp850: 'cp850', cp852: 'cp852', cp866: 'cp866', macroman: 'macintosh', macce: 'maccenteuro',
-  koi8r: 'koi8-r', koi8u: 'koi8-u', greek: 'iso-8859-7', hebrew: 'iso-8859-8', armscii8: 'armscii8', geostd8: 'georgianps',
+  koi8r: 'koi8-r', koi8u: 'koi8-u', greek: 'iso-8859-7', hebrew: 'iso-8859-8', armscii8: 'armscii8',
   tis620: 'tis620',
   sjis: 'shift_jis', cp932: 'cp932', ujis: 'euc-jp', eucjpms: 'euc-jp', gbk: 'gbk', gb2312: 'gb2312', gb18030: 'gb18030',
   big5: 'big5', euckr: 'euc-kr',

@@ -11,7 +11,8 @@ import type { Logger } from '../observability/logger.js';
 import { isTransient, withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
 import { rowChangeStatements } from './row-change-statements.js';
-import type { StatementSessionSql } from './statement-session-sql.js';
+import { applySessionSettings } from './apply-session-settings.js';
+import type { SessionSetting } from './statement-session-settings.js';
 import { targetTable, type TargetTable } from './target-table.js';
 
 export interface MysqlApplierOptions {
@@ -28,8 +29,8 @@ export interface MysqlApplierOptions {
   upsertRowAlias: boolean;
   limits: { rows: number; bytes: number };
   ddl: 'apply' | 'stop';
-  /** The SET that gives a target session the settings a source DDL ran under (statementSessionSql). */
-  ddlSession?: (session: StatementSession | undefined) => StatementSessionSql | undefined;
+  /** The settings a source DDL ran under, for the target session that runs it (statementSessionSettings). */
+  ddlSession?: (session: StatementSession | undefined) => SessionSetting[];
   /** Retries of failed writes end once this is aborted (see withRetry). */
   stop: AbortSignal;
 }
@@ -47,8 +48,6 @@ export interface PreparedBatch {
 /** Errors a DDL statement gives when it already ran on the target (a restart right after it). */
 const ALREADY_APPLIED = new Set([1050, 1051, 1060, 1061, 1091, 1826]);
 export const DDL_LANE = '#ddl';
-/** ER_UNKNOWN_TIME_ZONE: a DDL's session time zone is a name the target's time zone tables lack. */
-const UNKNOWN_TIME_ZONE = 1298;
 
 /**
  * Writes batches of row changes to the target, each batch and its lane's checkpoint in one
@@ -115,11 +114,8 @@ export class MysqlApplier {
       });
     }
     const intents = this.options.ddlIntents;
-    const session = this.options.ddlSession?.(event.session);
-    if (session !== undefined && session.dropped.length > 0) {
-      this.options.logger.warn({ sql: sql.slice(0, 200), sqlMode: session.dropped }, "the source ran this DDL with sql_mode settings the target's flavour does not have: it runs without them");
-    }
-    const run = async (): Promise<void> => this.runInSession(sql, session?.sql);
+    const settings = this.options.ddlSession?.(event.session) ?? [];
+    const run = async (): Promise<void> => this.runInSession(sql, settings);
     if (intents === undefined) await this.runDdl(sql, run);
     else await this.runNotedDdl(sql, intents, positionKey(event.position), (event.ddlTables ?? []).map(([, table]) => table), run);
     await ran?.();
@@ -158,14 +154,15 @@ export class MysqlApplier {
    * A statement on a connection of its own set up as `settings` say (the source session's), which is
    * closed after it rather than set back: the pool's other connections keep scsc's settings.
    */
-  private async runInSession(sql: string, settings: string | undefined): Promise<void> {
-    if (settings === undefined) {
+  private async runInSession(sql: string, settings: readonly SessionSetting[]): Promise<void> {
+    if (settings.length === 0) {
       await this.options.pool.query(sql);
       return;
     }
     const connection = await this.options.pool.getConnection();
     try {
-      await connection.query(settings);
+      const left = await applySessionSettings(connection, settings);
+      if (left.length > 0) this.options.logger.warn({ sql: sql.slice(0, 200), left }, 'the target does not take these settings the source ran this DDL under: it runs without them');
       await connection.query(sql);
     } finally {
       connection.destroy();
@@ -183,11 +180,8 @@ export class MysqlApplier {
       }
     }, this.retryOptions(DDL_LANE)).catch(async (error: unknown) => {
       if (!isTransient(error)) await refused?.().catch(() => undefined);
-      const unknownTimeZone = (error as { errno?: number }).errno === UNKNOWN_TIME_ZONE;
-      throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, {
-        cause: error,
-        ...(unknownTimeZone ? { fix: 'the source ran this DDL in a named time zone the target does not know: load the time zone tables into the target (mariadb-tzinfo-to-sql /usr/share/zoneinfo | mariadb mysql, or mysql_tzinfo_to_sql on MySQL), then restart' } : {}),
-      });
+      if (error instanceof ScscError) throw error;
+      throw new ScscError('APPLY_FAILED', `the target refused DDL from the source: ${(error as Error).message} — statement: ${sql.slice(0, 200)}`, { cause: error });
     });
   }
 

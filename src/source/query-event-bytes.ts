@@ -29,11 +29,12 @@ export function statementsAsSent(zongji: ZongJi, collations: ReadonlyMap<number,
       throw new ScscError('INTERNAL', 'the installed @vlasky/zongji is not the version scsc reads query events with (no Binlog.binlogData); reinstall with npm ci');
     }
     prototype.binlogData = function binlogData(packet, connection) {
+      const outer = current;
       current = { buffer: packet.buffer, offset: packet.offset };
       try {
         return original.call(this, packet, connection);
       } finally {
-        current = undefined;
+        current = outer;
       }
     };
   });

@@ -17,6 +17,9 @@ const QUERY_COMPRESSED_EVENT = 165;
 /** The OK byte in front of each binlog packet, then the common event header. */
 const PACKET_HEADER = 1 + 19;
 const POST_HEADER = 13;
+/** Gtid_log_event flags Q_GTID_FLAGS3 carries. */
+const FL_COMMIT_ALTER = 4;
+const FL_ROLLBACK_ALTER = 8;
 
 /**
  * Reads a query event from the binlog packet that carried it (`packet` from `start`, the OK byte):
@@ -38,6 +41,7 @@ export function readQueryEvent(packet: Buffer, start: number, checksum: boolean)
   const statementAt = schemaAt + schemaLength + 1;
   if (end > packet.length || statementAt > end) return undefined;
   const session = readStatusVariables(packet.subarray(status, schemaAt));
+  session.startedAt = packet.readUInt32LE(start + 1);
   const raw = packet.subarray(statementAt, end);
   const statement = type === QUERY_COMPRESSED_EVENT ? inflated(raw) : raw;
   if (statement === undefined) return undefined;
@@ -113,7 +117,12 @@ function readStatusVariables(bytes: Buffer): StatementSession {
         }
         break;
       }
-      case 13: size = 3; break; // Q_MICROSECONDS
+      case 13: // Q_MICROSECONDS (MySQL)
+      case 128: // Q_HRNOW (MariaDB)
+        if (at + 3 > bytes.length) return session;
+        session.microseconds = bytes.readUIntLE(at, 3);
+        size = 3;
+        break;
       case 16: // Q_EXPLICIT_DEFAULTS_FOR_TIMESTAMP (MySQL)
         session.explicitDefaultsForTimestamp = bytes[at] === 1;
         size = 1;
@@ -122,9 +131,11 @@ function readStatusVariables(bytes: Buffer): StatementSession {
       case 18: size = 2; break; // Q_DEFAULT_COLLATION_FOR_UTF8MB4 (MySQL)
       case 19: size = 1; break; // Q_SQL_REQUIRE_PRIMARY_KEY (MySQL)
       case 20: size = 1; break; // Q_DEFAULT_TABLE_ENCRYPTION (MySQL)
-      case 128: size = 3; break; // Q_HRNOW (MariaDB)
       case 129: size = 8; break; // Q_XID (MariaDB)
-      case 130: size = 1; break; // Q_GTID_FLAGS3 (MariaDB)
+      case 130: // Q_GTID_FLAGS3 (MariaDB): flags, then a sequence number when they commit or roll back a started ALTER
+        size = 1 + ((bytes[at] ?? 0) & (FL_COMMIT_ALTER | FL_ROLLBACK_ALTER) ? 8 : 0);
+        break;
+      case 131: size = 1 + 4 * (bytes[at] ?? 0); break; // Q_CHARACTER_SET_COLLATIONS (MariaDB 11.2+, written before Q_CHARSET_CODE)
       default:
         return session;
     }

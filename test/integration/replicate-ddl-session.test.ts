@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
+import type { ScscError } from '../../src/core/scsc-error.js';
 import type { MariaDbServer } from '../../src/sandbox/mariadb-server.js';
+import { applySessionSettings } from '../../src/sink/apply-session-settings.js';
 import { mariaDbServersForTests } from '../env/mariadb.js';
 import { waitForOutput, waitForTablesEqual } from '../env/replication-wait.js';
 import { startCli } from '../env/run-cli.js';
@@ -42,7 +44,7 @@ async function rowsOf(server: MariaDbServer, database: string, table: string): P
 }
 
 describe('scsc replicate runs DDL under the source session\'s settings', { skip: servers.skip }, () => {
-  it('sql_mode, a latin1 client, time_zone and explicit_defaults_for_timestamp: the target table is defined as the source\'s, its rows alike', async () => {
+  it('sql_mode, a latin1 client, time_zone, the start time and explicit_defaults_for_timestamp: the target table is defined as the source\'s, its rows alike', async () => {
     const schema = 'CREATE DATABASE dm; USE dm; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20)) DEFAULT CHARSET utf8mb4; INSERT INTO t VALUES (1, "a")';
     await servers.source.sql(schema);
     await servers.target.sql(schema);
@@ -56,10 +58,12 @@ describe('scsc replicate runs DDL under the source session\'s settings', { skip:
       await onSourceSession('dm', ["SET time_zone = '+05:00'", "ALTER TABLE t ADD ts TIMESTAMP NULL DEFAULT '2020-01-01 00:00:00'", 'INSERT INTO t (id) VALUES (5)']);
       await onSourceSession('dm', ["SET sql_mode = 'NO_BACKSLASH_ESCAPES'", "ALTER TABLE t COMMENT 'C:\\new', ALTER v SET DEFAULT 'a\\'", 'INSERT INTO t (id) VALUES (6)']);
       await onSourceSession('dm', ['SET explicit_defaults_for_timestamp = 0', 'CREATE TABLE u (id INT PRIMARY KEY, a TIMESTAMP, b TIMESTAMP)', 'INSERT INTO u (id) VALUES (1)']);
+      // The ALTER's own NOW() fills the rows there are; scsc runs it later.
+      await onSourceSession('dm', ['ALTER TABLE t ADD added DATETIME(6) NOT NULL DEFAULT NOW(6)', 'INSERT INTO t (id) VALUES (7)']);
       await waitForTablesEqual({ server: servers.source, database: 'dm' }, { server: servers.target, database: 'dm' }, ['t', 'u'], cli);
       for (const table of ['t', 'u']) assert.equal(await definition(servers.target, 'dm', table), await definition(servers.source, 'dm', table), `${table} as defined on the source`);
       assert.deepEqual(await rowsOf(servers.target, 'dm', 't'), await rowsOf(servers.source, 'dm', 't'));
-      assert.deepEqual(await servers.target.sql("SELECT c, d, g, CAST(ts AS CHAR) AS ts FROM dm.t WHERE id = 1"), [{ c: 'été', d: 7, g: 'az', ts: '2019-12-31 19:00:00' }]);
+      assert.deepEqual(await servers.target.sql('SELECT c, d, g, UNIX_TIMESTAMP(ts) AS ts FROM dm.t WHERE id = 1'), [{ c: 'été', d: 7, g: 'az', ts: '1577818800' }]);
       assert.doesNotMatch(cli.output(), /"level":[45]0/, 'no warning or error');
     } finally {
       cli.child.kill('SIGTERM');
@@ -80,5 +84,28 @@ describe('scsc replicate runs DDL under the source session\'s settings', { skip:
       cli.child.kill('SIGTERM');
     }
     assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+  });
+
+  it('a target that refuses a setting: the next form, else left out and named; a required one refused stops with the setting and a fix', async () => {
+    const pool = mysql.createPool({ host: '127.0.0.1', port: servers.target.port, user: 'root' });
+    const connection = await pool.getConnection();
+    try {
+      const left = await applySessionSettings(connection, [
+        { variable: 'sql_mode', forms: [`sql_mode = ${1n << 40n}`, "sql_mode = 'ANSI_QUOTES'"], dropped: ['EMPTY_STRING_IS_NULL'] },
+        { variable: 'collation_connection', forms: ['collation_connection = 40000'] },
+        { variable: 'timestamp', forms: ['timestamp = 1700000000.25'] },
+      ]);
+      assert.deepEqual(left, ['sql_mode EMPTY_STRING_IS_NULL', 'collation_connection']);
+      assert.deepEqual(await connection.query('SELECT @@sql_mode AS mode, UNIX_TIMESTAMP(NOW(2)) AS now').then(([rows]) => rows), [{ mode: 'ANSI_QUOTES', now: '1700000000.25' }]);
+      await assert.rejects(applySessionSettings(connection, [{ variable: 'time_zone', forms: ["time_zone = 'Nowhere/Atlantis'"], required: true }]), (error: ScscError) => {
+        assert.equal(error.code, 'APPLY_FAILED');
+        assert.match(error.message, /SET SESSION time_zone = 'Nowhere\/Atlantis'/);
+        assert.match(error.fix ?? '', /time zone tables/);
+        return true;
+      });
+    } finally {
+      connection.release();
+      await pool.end();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { decodeText } from '../../src/mysql/charset-text.js';
 import { sqlModeNames } from '../../src/mysql/sql-mode.js';
-import { statementSessionSql } from '../../src/sink/statement-session-sql.js';
+import { statementSessionSettings } from '../../src/sink/statement-session-settings.js';
 import { readQueryEvent } from '../../src/source/query-event.js';
 
 /** A binlog packet (OK byte, event header) of a query event with these status variables, schema and statement. */
@@ -34,14 +34,22 @@ describe('readQueryEvent: a query event from its bytes', () => {
     const read = readQueryEvent(queryPacket(status, 'app', statement, { checksum: true }), 0, true);
     assert.deepEqual(read?.session, {
       flags2: 1 << 24, sqlMode: String(0x5410_0004n), charsetClient: 8, collationConnection: 8, collationServer: 224, timeZone: '+05:00', explicitDefaultsForTimestamp: false,
+      microseconds: 0x030201, startedAt: 0,
     });
     assert.equal(read?.schema.toString(), 'app');
     assert.deepEqual(read?.statement, statement, 'the statement without the checksum, byte for byte');
   });
 
+  it('reads past MariaDB\'s started-ALTER flags (with their sequence number) and 11.x\'s charset collations, written before the charsets', () => {
+    const status = Buffer.concat([Buffer.of(130, 4), u64(99n), Buffer.of(131, 2), u16(45, 2304, 8, 31), Buffer.of(4), u16(8, 8, 224), Buffer.of(130, 2), Buffer.of(1), u64(4n)]);
+    const packet = queryPacket(status, 'db', Buffer.from('ALTER TABLE t FORCE'));
+    packet.writeUInt32LE(1_700_000_000, 1);
+    assert.deepEqual(readQueryEvent(packet, 0, false)?.session, { charsetClient: 8, collationConnection: 8, collationServer: 224, sqlMode: '4', startedAt: 1_700_000_000 });
+  });
+
   it('stops at a status variable it does not know, keeping what came before', () => {
     const status = Buffer.concat([Buffer.of(1), u64(4n), Buffer.of(250, 9, 9, 9), Buffer.of(4), u16(8, 8, 8)]);
-    assert.deepEqual(readQueryEvent(queryPacket(status, '', Buffer.from('BEGIN')), 0, false)?.session, { sqlMode: '4' });
+    assert.deepEqual(readQueryEvent(queryPacket(status, '', Buffer.from('BEGIN')), 0, false)?.session, { sqlMode: '4', startedAt: 0 });
   });
 
   it('inflates a MariaDB compressed query event; other events and bytes that do not add up are not read', () => {
@@ -54,22 +62,30 @@ describe('readQueryEvent: a query event from its bytes', () => {
   });
 });
 
-describe('statementSessionSql: the source session\'s settings for the target session that runs a DDL', () => {
-  it('between servers of one flavour: sql_mode as its bitmask, the collation by id, the time zone, MariaDB\'s explicit_defaults_for_timestamp', () => {
-    assert.deepEqual(statementSessionSql({ sqlMode: '1411383296', charsetClient: 8, collationConnection: 8, timeZone: "Europe/Paris'", flags2: 0 }, 'mariadb', 'mariadb'), {
-      sql: "SET SESSION sql_mode = 1411383296, collation_connection = 8, time_zone = 'Europe/Paris\\'', explicit_defaults_for_timestamp = 0", dropped: [],
-    });
-    assert.equal(statementSessionSql({ sqlMode: '4', flags2: 1 << 24 }, 'mariadb', 'mariadb')?.sql, 'SET SESSION sql_mode = 4, explicit_defaults_for_timestamp = 1');
-    assert.equal(statementSessionSql({ sqlMode: '4', explicitDefaultsForTimestamp: false }, 'mysql', 'mysql')?.sql, 'SET SESSION sql_mode = 4', 'MySQL restricts it in a session');
-    assert.equal(statementSessionSql({}, 'mariadb', 'mariadb'), undefined);
-    assert.equal(statementSessionSql(undefined, 'mariadb', 'mariadb'), undefined);
+describe('statementSessionSettings: the source session\'s settings for the target session that runs a DDL', () => {
+  const forms = (settings: ReturnType<typeof statementSessionSettings>): string[][] => settings.map((s) => s.forms);
+
+  it('between servers of one flavour: sql_mode as its bitmask (the portable names as a fallback), the collation by id, time zone, start time, MariaDB\'s explicit_defaults_for_timestamp', () => {
+    const settings = statementSessionSettings({ sqlMode: String(0x5420_0004), charsetClient: 8, collationConnection: 8, timeZone: "Europe/Paris'", flags2: 0, startedAt: 1_700_000_000, microseconds: 4200 }, 'mariadb', 'mariadb');
+    assert.deepEqual(forms(settings), [
+      [`sql_mode = ${0x5420_0004}`, "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"],
+      ['collation_connection = 8'], ["time_zone = 'Europe/Paris\\''"], ['timestamp = 1700000000.004200'], ['explicit_defaults_for_timestamp = 0'],
+    ]);
+    assert.deepEqual(settings[0]?.dropped, [], 'the portable names leave out NO_AUTO_CREATE_USER, which changes nothing in DDL: not named');
+    assert.equal(settings.find((s) => s.variable === 'time_zone')?.required, true);
+    assert.deepEqual(forms(statementSessionSettings({ flags2: 1 << 24, startedAt: 5 }, 'mariadb', 'mariadb')), [['timestamp = 5'], ['explicit_defaults_for_timestamp = 1']]);
+    assert.deepEqual(forms(statementSessionSettings({ explicitDefaultsForTimestamp: false }, 'mysql', 'mysql')), [['explicit_defaults_for_timestamp = 0']]);
+    assert.deepEqual(statementSessionSettings({}, 'mariadb', 'mariadb'), []);
+    assert.deepEqual(statementSessionSettings(undefined, 'mariadb', 'mariadb'), []);
   });
 
-  it('between flavours: sql_mode by the names both know, the others reported; no collation id', () => {
-    const mode = (1n << 2n) | (1n << 9n) | (1n << 21n) | (1n << 28n); // ANSI_QUOTES, ORACLE, STRICT_TRANS_TABLES, NO_AUTO_CREATE_USER
-    assert.deepEqual(statementSessionSql({ sqlMode: mode.toString(), collationConnection: 2048 }, 'mariadb', 'mysql'), {
-      sql: "SET SESSION sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'", dropped: ['ORACLE', 'NO_AUTO_CREATE_USER'],
-    });
+  it('between flavours: sql_mode by the names the target\'s flavour knows; no collation id', () => {
+    const mode = (1n << 2n) | (1n << 9n) | (1n << 21n) | (1n << 28n) | (1n << 32n); // ANSI_QUOTES, ORACLE, STRICT_TRANS_TABLES, NO_AUTO_CREATE_USER, EMPTY_STRING_IS_NULL
+    const settings = statementSessionSettings({ sqlMode: mode.toString(), collationConnection: 2048 }, 'mariadb', 'mysql');
+    assert.deepEqual(forms(settings), [["sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'", "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'"]]);
+    assert.deepEqual(settings[0]?.dropped, ['ORACLE', 'EMPTY_STRING_IS_NULL']);
+    // A MySQL 5.7 source's bits MySQL 8 dropped are MariaDB's too.
+    assert.deepEqual(sqlModeNames((1n << 8n) | (1n << 1n), 'mysql', 'mariadb'), { names: ['PIPES_AS_CONCAT', 'POSTGRESQL'], dropped: [] });
     assert.deepEqual(sqlModeNames((1n << 32n) | (1n << 1n), 'mysql', 'mariadb'), { names: ['PIPES_AS_CONCAT'], dropped: ['TIME_TRUNCATE_FRACTIONAL'] });
     assert.deepEqual(sqlModeNames(1n << 40n, 'mariadb', 'mariadb'), { names: [], dropped: ['bit 40'] });
   });
