@@ -107,14 +107,16 @@ export class MysqlApplier {
   /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then `ran` (if given), then records it. */
   async applyDdl(event: ChangeEvent, resume: Boundary, ran?: () => Promise<void>): Promise<void> {
     const sql = this.rewriteDatabase(event.sql ?? '', event.session?.sqlMode !== undefined && (BigInt(event.session.sqlMode) & SQL_MODE_ANSI_QUOTES) !== 0n);
+    const settings = this.options.ddlSession?.(event.session) ?? [];
     if (this.options.ddl === 'stop') {
+      const session = settings.map((setting) => setting.forms[0]);
+      const under = session.length === 0 ? '' : ` in a session set up as the source's (SET SESSION ${session.join(', ')})`;
       throw new ScscError('DDL_STOPPED', `DDL on ${event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
-        fix: 'apply the same change to the target by hand, then restart with --ddl apply (a change already on the target is recognised and skipped); or restart with --ddl apply to let scsc apply it',
-        details: { sql: sql.slice(0, 2000) },
+        fix: `apply the same change to the target by hand${under}, then restart with --ddl apply (a change already on the target is recognised and skipped); or restart with --ddl apply to let scsc apply it`,
+        details: { sql: sql.slice(0, 2000), ...(session.length === 0 ? {} : { session: `SET SESSION ${session.join(', ')}` }) },
       });
     }
     const intents = this.options.ddlIntents;
-    const settings = this.options.ddlSession?.(event.session) ?? [];
     const run = async (): Promise<void> => this.runInSession(sql, settings);
     if (intents === undefined) await this.runDdl(sql, run);
     else await this.runNotedDdl(sql, intents, positionKey(event.position), (event.ddlTables ?? []).map(([, table]) => table), run);
