@@ -97,7 +97,7 @@ export const ERROR_CODES = {
   },
   DDL_STOPPED: {
     exit: 4,
-    cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',
+    cause: 'A CREATE / ALTER / DROP / RENAME of a replicated table (or an ALTER / DROP DATABASE of the replicated database) arrived in the stream while --ddl stop was set; scsc stopped before it, with every earlier change applied.',
     fix: 'Apply the same change to the target by hand, in a session set up as the message says (the source session\'s sql_mode, collation, time zone, start time), and restart; or restart with --ddl apply.',
   },
   STREAM_BUSY: {

@@ -6,6 +6,7 @@ import { isRowChange } from '../core/change-event.js';
 import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { SQL_MODE_ANSI_QUOTES } from '../mysql/sql-mode.js';
 import type { Logger } from '../observability/logger.js';
 import { isTransient, withRetry } from './apply-retry.js';
@@ -111,7 +112,7 @@ export class MysqlApplier {
     if (this.options.ddl === 'stop') {
       const session = settings.map((setting) => setting.forms[0]);
       const under = session.length === 0 ? '' : ` in a session set up as the source's (SET SESSION ${session.join(', ')})`;
-      throw new ScscError('DDL_STOPPED', `DDL on ${event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
+      throw new ScscError('DDL_STOPPED', `DDL on ${event.table === '' ? `the database ${this.options.sourceDatabase}` : event.table} at ${event.position.file}:${event.position.offset} with --ddl stop: ${sql.slice(0, 200)}`, {
         fix: `apply the same change to the target by hand${under}, then restart with --ddl apply (a change already on the target is recognised and skipped); or restart with --ddl apply to let scsc apply it`,
         details: { sql: sql.slice(0, 2000), ...(session.length === 0 ? {} : { session: `SET SESSION ${session.join(', ')}` }) },
       });
@@ -153,16 +154,15 @@ export class MysqlApplier {
   }
 
   /**
-   * A statement on a connection of its own set up as `settings` say (the source session's), which is
-   * closed after it rather than set back: the pool's other connections keep scsc's settings.
+   * A DDL statement on a connection of its own set up as `settings` say (the source session's), which
+   * is closed after it rather than set back: the pool's other connections keep scsc's settings.
    */
   private async runInSession(sql: string, settings: readonly SessionSetting[]): Promise<void> {
-    if (settings.length === 0) {
-      await this.options.pool.query(sql);
-      return;
-    }
     const connection = await this.options.pool.getConnection();
     try {
+      // A session keeps its database's default collation from when it chose the database: one opened
+      // before an ALTER DATABASE would CREATE TABLEs with the old one. Choosing another and back reads it again.
+      await connection.query(`USE information_schema; USE ${quoteIdentifier(this.options.database)}`);
       const left = await applySessionSettings(connection, settings);
       if (left.length > 0) this.options.logger.warn({ sql: sql.slice(0, 200), left }, 'the target does not take these settings the source ran this DDL under: it runs without them');
       await connection.query(sql);

@@ -6,8 +6,9 @@ import { rowIdentityKey } from '../core/table-schema.js';
 import { changeKeys } from './binlog-row-decoder.js';
 import { hasPartialImages, PackedRow, rowImageBytes } from './binlog-row-reader.js';
 import { PackedRowChange } from './packed-row-change.js';
+import { quoteIdentifier } from '../mysql/sql-identifier.js';
 import { SQL_MODE_ANSI_QUOTES, SQL_MODE_NO_BACKSLASH_ESCAPES } from '../mysql/sql-mode.js';
-import { parseStatement, type XaStatement } from './ddl-statement.js';
+import { parseStatement, type ParsedStatement, type XaStatement } from './ddl-statement.js';
 import { STATEMENT_SESSION } from './query-event.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
 
@@ -137,7 +138,8 @@ export class BinlogTransaction {
     const schema = typeof fields.schema === 'string' ? fields.schema : '';
     const session = fields[STATEMENT_SESSION] as StatementSession | undefined;
     const mode = session?.sqlMode === undefined ? 0n : BigInt(session.sqlMode);
-    const statement = parseStatement(sql, schema, { ansiQuotes: (mode & SQL_MODE_ANSI_QUOTES) !== 0n, noBackslashEscapes: (mode & SQL_MODE_NO_BACKSLASH_ESCAPES) !== 0n });
+    const parsed = parseStatement(sql, schema, { ansiQuotes: (mode & SQL_MODE_ANSI_QUOTES) !== 0n, noBackslashEscapes: (mode & SQL_MODE_NO_BACKSLASH_ESCAPES) !== 0n });
+    const { statement, text } = this.asTableDdl(parsed, sql);
     const afterMysqlGtid = this.open?.untilStatement === true;
     if (this.open !== undefined) delete this.open.untilStatement;
     if (statement.kind === 'begin') {
@@ -160,12 +162,16 @@ export class BinlogTransaction {
     // MySQL 8 logs CREATE ... SELECT as one transaction: the CREATE (ending in START TRANSACTION), its rows, an XID.
     else if (afterMysqlGtid) this.open.standalone = !/\bSTART\s+TRANSACTION\s*$/i.test(sql);
     let ddlEnd: Boundary | undefined;
-    if (statement.kind === 'table-ddl') {
-      const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);
+    if (statement.kind === 'table-ddl' || statement.kind === 'database-ddl') {
       // MariaDB 11 logs end_log_pos 0 inside a group (CREATE ... SELECT): the group's start stands in.
       const end = event.nextPosition > 0 ? { file, offset: event.nextPosition } : this.open?.start ?? this.boundary;
       ddlEnd = { file: end.file, offset: end.offset };
+      const named = statement.tables.filter(([db]) => db === this.options.database).map(([, table]) => table);
       if (named.length > 0) this.onTableDdl(named, ddlEnd);
+    }
+    if (statement.kind === 'database-ddl' && statement.database?.name === this.options.database && ddlEnd !== undefined) {
+      // Run on the target as the target database's own: a connection there has it as its database.
+      this.push('ddl', '', { sql: `ALTER DATABASE ${statement.database.options}`, ddlTables: [], schema, ddlEnd, ...(session === undefined ? {} : { session }) });
     }
     const ours = statement.tables.filter(([db, table]) => db === this.options.database && this.options.selects(table));
     if (ours.length > 0 && (statement.kind === 'truncate' || statement.kind === 'table-ddl')) {
@@ -173,12 +179,28 @@ export class BinlogTransaction {
       // Only a replicated table's definition on the target follows the source's.
       const like = statement.like?.[0] === this.options.database && this.options.selects(statement.like[1]) ? statement.like[1] : undefined;
       this.push(statement.kind === 'truncate' ? 'truncate' : 'ddl', table, {
-        sql, ddlTables: ours, schema, ...(session === undefined ? {} : { session }), ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
+        sql: text, ddlTables: ours, schema, ...(session === undefined ? {} : { session }), ...(ddlEnd === undefined ? {} : { ddlEnd }), ...(like === undefined ? {} : { ddlLike: like }),
         ...(statement.create === undefined ? {} : { ddlCreate: statement.create }),
         ...(statement.renames === undefined ? {} : { ddlRenames: statement.renames.map(([from, to]) => [this.ours(from), this.ours(to)]) }),
       });
     }
     if (this.open?.standalone === true) this.commit(event, file);
+  }
+
+  /**
+   * DROP DATABASE of this database drops its tables: a DROP TABLE of those scsc knows, so that the
+   * replicated ones go on the target too (the target database itself stays, with scsc's tables and
+   * any other), and their definitions are read again (none).
+   */
+  private asTableDdl(statement: ParsedStatement, sql: string): { statement: ParsedStatement; text: string } {
+    if (statement.kind !== 'database-ddl' || statement.database?.drop !== true || statement.database.name !== this.options.database) return { statement, text: sql };
+    const tables = this.options.schemas.all().map((table) => table.name);
+    const replicated = tables.filter((table) => this.options.selects(table));
+    this.options.logger.warn({ database: this.options.database, tables: replicated }, 'the source dropped the replicated database: its replicated tables are dropped on the target too (--ddl apply), or scsc stops before it (--ddl stop)');
+    return {
+      statement: { kind: 'table-ddl', tables: tables.map((table) => [this.options.database, table]) },
+      text: `DROP TABLE IF EXISTS ${replicated.map(quoteIdentifier).join(', ')}`,
+    };
   }
 
   /** The table's name when it is one of this database's. */

@@ -1,5 +1,5 @@
 /** What a query event of the binlog means to a replicator. */
-export type StatementKind = 'begin' | 'commit' | 'rollback' | 'xa' | 'truncate' | 'table-ddl' | 'other';
+export type StatementKind = 'begin' | 'commit' | 'rollback' | 'xa' | 'truncate' | 'table-ddl' | 'database-ddl' | 'other';
 
 /** An XA statement: the step and the transaction's xid as the server wrote it (X'..',X'..',n). */
 export interface XaStatement {
@@ -20,6 +20,8 @@ export interface ParsedStatement {
   create?: { replace: boolean; like: boolean; select: boolean };
   /** RENAME TABLE (and ALTER TABLE ... RENAME): each step, from and to, as [database, table]. */
   renames?: Array<[[string, string], [string, string]]>;
+  /** kind database-ddl: ALTER or DROP DATABASE (SCHEMA), the database it names (the event's when it names none), and ALTER's options. */
+  database?: { name: string; drop: boolean; options: string };
 }
 
 /** How the statement's session reads quotes: its sql_mode's ANSI_QUOTES and NO_BACKSLASH_ESCAPES. */
@@ -68,6 +70,12 @@ export function parseStatement(sql: string, defaultDatabase: string, quoting: St
   if (/^COMMIT\b/i.test(text)) return { kind: 'commit', tables: [] };
   if (/^ROLLBACK\s+(WORK\s+)?TO\b/i.test(text)) return { kind: 'other', tables: [] }; // a savepoint: the transaction goes on
   if (/^ROLLBACK\b/i.test(text)) return { kind: 'rollback', tables: [] };
+  // ALTER DATABASE names its database, or means the session's; UPGRADE DATA DIRECTORY NAME renames a pre-5.1 one (left alone).
+  const database = new RegExp(`^(ALTER|DROP)\\s+(?:DATABASE|SCHEMA)\\b\\s*(?:IF\\s+EXISTS\\s+)?(?:(?!(?:DEFAULT|CHARACTER|CHARSET|COLLATE|COMMENT|READ|ENCRYPTION)\\b)(${NAME})\\s*)?`, 'i').exec(text);
+  if (database !== null && (database[2] !== undefined || /^ALTER/i.test(text)) && !/^UPGRADE\b/i.test(text.slice(database[0].length))) {
+    const [, name] = database[2] === undefined ? [defaultDatabase, defaultDatabase] : qualify(database[2], defaultDatabase, NAME);
+    return { kind: 'database-ddl', tables: [], database: { name, drop: /^DROP/i.test(text), options: text.slice(database[0].length) } };
+  }
   for (const { kind, pattern, list } of patterns) {
     const match = pattern.exec(text);
     if (match?.[1] === undefined) continue;

@@ -108,4 +108,34 @@ describe('scsc replicate runs DDL under the source session\'s settings', { skip:
       await pool.end();
     }
   });
+
+  it('ALTER DATABASE reaches the target database (a table created after it alike); DROP DATABASE drops the replicated tables there, scsc\'s stay; --ddl stop stops at it', async () => {
+    await servers.source.sql('CREATE DATABASE da DEFAULT CHARSET utf8mb4; CREATE TABLE da.t (id INT PRIMARY KEY); CREATE TABLE da.skip (id INT PRIMARY KEY)');
+    await servers.target.sql('CREATE DATABASE da2 DEFAULT CHARSET utf8mb4; CREATE TABLE da2.t (id INT PRIMARY KEY); CREATE TABLE da2.mine (id INT PRIMARY KEY)');
+    const cli = startCli(['replicate', '--source', servers.source.url('da'), '--target', servers.target.url('da2'), '--exclude', 'skip', '--log-level', 'info']);
+    try {
+      await waitForOutput(cli, 'streaming from the source binlog');
+      await servers.source.sql('ALTER DATABASE da CHARACTER SET latin1; CREATE TABLE da.u (id INT PRIMARY KEY, s VARCHAR(10)); INSERT INTO da.u VALUES (1, "x")');
+      await waitForTablesEqual({ server: servers.source, database: 'da' }, { server: servers.target, database: 'da2' }, ['u'], cli);
+      assert.equal(await definition(servers.target, 'da2', 'u'), await definition(servers.source, 'da', 'u'));
+      assert.match(await definition(servers.target, 'da2', 'u'), /CHARSET=latin1/);
+      await servers.source.sql('DROP DATABASE da');
+      await waitForOutput(cli, /"sql":"DROP TABLE IF EXISTS `t`, `u`".*"msg":"DDL in the stream"/);
+      const tables = async (): Promise<string[]> => (await servers.target.sql('SHOW TABLES FROM da2') as Array<Record<string, string>>).map((row) => Object.values(row)[0] ?? '').sort();
+      for (let tries = 0; (await tables()).includes('u') && tries < 50; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(await tables(), ['_scsc_checkpoint', '_scsc_ddl', '_scsc_definitions', 'mine']);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.equal(await cli.exited, 0, cli.output().slice(-3000));
+
+    await servers.source.sql('CREATE DATABASE ds; CREATE TABLE ds.t (id INT PRIMARY KEY)');
+    await servers.target.sql('CREATE DATABASE ds; CREATE TABLE ds.t (id INT PRIMARY KEY)');
+    const stopping = startCli(['replicate', '--source', servers.source.url('ds'), '--target', servers.target.url('ds'), '--ddl', 'stop', '--log-level', 'info']);
+    await waitForOutput(stopping, 'streaming from the source binlog');
+    await servers.source.sql('INSERT INTO ds.t VALUES (1); DROP DATABASE ds');
+    assert.equal(await stopping.exited, 4, stopping.output().slice(-3000));
+    assert.match(stopping.output(), /error DDL_STOPPED: DDL on t at binlog\.\d+:\d+ with --ddl stop: DROP TABLE IF EXISTS `t`/);
+    assert.deepEqual(await servers.target.sql('SELECT id FROM ds.t'), [{ id: 1 }]);
+  });
 });

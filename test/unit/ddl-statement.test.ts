@@ -223,7 +223,6 @@ describe('parseStatement: unrelated statements', () => {
   it('classifies statements that touch no table definition as other, with no tables', () => {
     const cases = [
       'CREATE DATABASE shop',
-      'DROP DATABASE IF EXISTS shop',
       "GRANT SELECT ON shop.* TO 'u'@'%'",
       'CREATE VIEW v AS SELECT 1',
       'CREATE OR REPLACE VIEW v AS SELECT * FROM t',
@@ -257,5 +256,18 @@ describe('parseStatement: quoting as the statement\'s sql_mode reads it', () => 
 
   it('with ANSI_QUOTES, a backslash inside double quotes is part of the name', () => {
     assert.deepEqual(parseStatement('ALTER TABLE "a\\" ADD c INT /* RENAME TO u */', 'db', { ansiQuotes: true }), { kind: 'table-ddl', tables: [['db', 'a\\']] });
+  });
+});
+
+describe('parseStatement: ALTER and DROP DATABASE', () => {
+  it('names the database (the session\'s when ALTER names none) and keeps ALTER\'s options; other forms are not read', () => {
+    const database = (sql: string): unknown => parseStatement(sql, 'dflt').database;
+    assert.deepEqual(database('ALTER DATABASE app CHARACTER SET latin1'), { name: 'app', drop: false, options: 'CHARACTER SET latin1' });
+    assert.deepEqual(database('alter schema `a``b` default collate utf8mb4_bin'), { name: 'a`b', drop: false, options: 'default collate utf8mb4_bin' });
+    assert.deepEqual(database('ALTER DATABASE CHARACTER SET latin1'), { name: 'dflt', drop: false, options: 'CHARACTER SET latin1' });
+    assert.deepEqual(database('ALTER DATABASE COMMENT = "x"'), { name: 'dflt', drop: false, options: 'COMMENT = "x"' });
+    assert.deepEqual(database('DROP DATABASE IF EXISTS app'), { name: 'app', drop: true, options: '' });
+    assert.deepEqual(database('DROP /* x */ SCHEMA `app`'), { name: 'app', drop: true, options: '' });
+    for (const sql of ['ALTER DATABASE app UPGRADE DATA DIRECTORY NAME', 'DROP DATABASE', 'CREATE DATABASE app']) assert.equal(parseStatement(sql, 'dflt').kind, 'other', sql);
   });
 });
