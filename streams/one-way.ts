@@ -42,7 +42,7 @@ import { Watermark } from '../src/pipeline/watermark.js';
 import { runSync } from '../src/reconcile/sync-run.js';
 import { runScheduledReconcile, type ReconcilePass } from './reconcile.js';
 import { DDL_LANE, MysqlApplier, type PreparedBatch } from '../src/sink/mysql-applier.js';
-import { statementSessionSettings } from '../src/sink/statement-session-settings.js';
+import { logsExplicitDefaults, statementSessionSettings } from '../src/sink/statement-session-settings.js';
 import { targetBeforeDdl } from '../src/sink/target-definitions-around-ddl.js';
 import { chooseBinlogClientId } from '../src/source/binlog-client-id.js';
 import { BinlogSource } from '../src/source/binlog-source.js';
@@ -172,11 +172,12 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     const streamFailed = new AbortController();
     const applyStop = AbortSignal.any([options.stop, streamFailed.signal]);
     setMaxListeners(0, applyStop); // each lane's retry wait listens to it: more than 10 lanes is no leak
+    const ddlServers = { source: sourceInfo.flavour, target: targetInfo.flavour, sourceLogsExplicitDefaults: logsExplicitDefaults(sourceInfo) };
     const applier = new MysqlApplier({
       pool: targetPool, database: databases.target, sourceDatabase: databases.source, checkpoints, logger,
       ...(ddlIntents === undefined ? {} : { ddlIntents }),
       keepFkChecks: config.keepFkChecks, ddl: config.ddl,
-      ddlSession: (session) => statementSessionSettings(session, sourceInfo.flavour, targetInfo.flavour),
+      ddlSession: (session, sql) => statementSessionSettings(session, sql, ddlServers),
       upsertRowAlias: targetInfo.flavour === 'mysql' && versionAtLeast(targetInfo, 8, 0, 19),
       limits: { rows: config.batchSize, bytes: Math.min(16 << 20, Number(targetInfo.variables.max_allowed_packet ?? 4 << 20) - (64 << 10)) },
       // Once stopped or failed, a batch still in flight gets one last attempt at once: the run ends

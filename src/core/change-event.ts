@@ -65,6 +65,8 @@ export interface StatementSession {
   charsetClient?: number;
   collationConnection?: number;
   collationServer?: number;
+  /** The character set of collation_connection, by name (set where the source's collations are known): the fallback for a target without the id. */
+  connectionCharset?: string;
   /** time_zone, when the statement used it. */
   timeZone?: string;
   /** Q_FLAGS2: foreign_key_checks, unique_checks and other session options as bits. */

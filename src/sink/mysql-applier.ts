@@ -31,7 +31,7 @@ export interface MysqlApplierOptions {
   limits: { rows: number; bytes: number };
   ddl: 'apply' | 'stop';
   /** The settings a source DDL ran under, for the target session that runs it (statementSessionSettings). */
-  ddlSession?: (session: StatementSession | undefined) => SessionSetting[];
+  ddlSession?: (session: StatementSession | undefined, sql: string) => SessionSetting[];
   /** Retries of failed writes end once this is aborted (see withRetry). */
   stop: AbortSignal;
 }
@@ -108,7 +108,7 @@ export class MysqlApplier {
   /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then `ran` (if given), then records it. */
   async applyDdl(event: ChangeEvent, resume: Boundary, ran?: () => Promise<void>): Promise<void> {
     const sql = this.rewriteDatabase(event.sql ?? '', event.session?.sqlMode !== undefined && (BigInt(event.session.sqlMode) & SQL_MODE_ANSI_QUOTES) !== 0n);
-    const settings = this.options.ddlSession?.(event.session) ?? [];
+    const settings = this.options.ddlSession?.(event.session, sql) ?? [];
     if (this.options.ddl === 'stop') {
       const session = settings.map((setting) => setting.forms[0]);
       const under = session.length === 0 ? '' : ` in a session set up as the source's (SET SESSION ${session.join(', ')})`;

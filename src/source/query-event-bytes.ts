@@ -44,6 +44,8 @@ export function statementsAsSent(zongji: ZongJi, collations: ReadonlyMap<number,
     if (raw === undefined) return;
     const fields = event as unknown as Record<string | symbol, unknown>;
     fields[STATEMENT_SESSION] = raw.session;
+    const connectionCharset = raw.session.collationConnection === undefined ? undefined : collations?.get(raw.session.collationConnection);
+    if (connectionCharset !== undefined) raw.session.connectionCharset = connectionCharset;
     const charset = raw.session.charsetClient === undefined ? undefined : collations?.get(raw.session.charsetClient) ?? `collation ${raw.session.charsetClient}`;
     if (charset === undefined || UTF8.has(charset)) return;
     const text = decodeText(raw.statement, charset);

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { decodeText } from '../../src/mysql/charset-text.js';
 import { sqlModeNames } from '../../src/mysql/sql-mode.js';
-import { statementSessionSettings } from '../../src/sink/statement-session-settings.js';
+import { logsExplicitDefaults, statementSessionSettings } from '../../src/sink/statement-session-settings.js';
 import { readQueryEvent } from '../../src/source/query-event.js';
 
 /** A binlog packet (OK byte, event header) of a query event with these status variables, schema and statement. */
@@ -64,25 +64,35 @@ describe('readQueryEvent: a query event from its bytes', () => {
 
 describe('statementSessionSettings: the source session\'s settings for the target session that runs a DDL', () => {
   const forms = (settings: ReturnType<typeof statementSessionSettings>): string[][] => settings.map((s) => s.forms);
+  const mariadb = { source: 'mariadb', target: 'mariadb', sourceLogsExplicitDefaults: true } as const;
+  const ALTER = 'ALTER TABLE t ADD c TIMESTAMP';
 
-  it('between servers of one flavour: sql_mode as its bitmask (the portable names as a fallback), the collation by id, time zone, start time, MariaDB\'s explicit_defaults_for_timestamp', () => {
-    const settings = statementSessionSettings({ sqlMode: String(0x5420_0004), charsetClient: 8, collationConnection: 8, timeZone: "Europe/Paris'", flags2: 0, startedAt: 1_700_000_000, microseconds: 4200 }, 'mariadb', 'mariadb');
+  it('between servers of one flavour: sql_mode as its bitmask, then by name, then the portable names; the collation by id, then its character set; time zone, start time', () => {
+    const settings = statementSessionSettings({ sqlMode: String(0x5420_0204), collationConnection: 8, connectionCharset: 'latin1', timeZone: "Europe/Paris'", flags2: 0, startedAt: 1_700_000_000, microseconds: 4200 }, ALTER, mariadb);
     assert.deepEqual(forms(settings), [
-      [`sql_mode = ${0x5420_0004}`, "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"],
-      ['collation_connection = 8'], ["time_zone = 'Europe/Paris\\''"], ['timestamp = 1700000000.004200'], ['explicit_defaults_for_timestamp = 0'],
+      [`sql_mode = ${0x5420_0204}`, "sql_mode = 'ANSI_QUOTES,ORACLE,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION'", "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"],
+      ['collation_connection = 8', "character_set_connection = 'latin1'"], ["time_zone = 'Europe/Paris\\''"], ['timestamp = 1700000000.004200'], ['explicit_defaults_for_timestamp = 0'],
     ]);
-    assert.deepEqual(settings[0]?.dropped, [], 'the portable names leave out NO_AUTO_CREATE_USER, which changes nothing in DDL: not named');
+    assert.deepEqual(settings[0]?.dropped, ['ORACLE'], 'what the portable names leave out that matters to DDL (not NO_AUTO_CREATE_USER)');
     assert.equal(settings.find((s) => s.variable === 'time_zone')?.required, true);
-    assert.deepEqual(forms(statementSessionSettings({ flags2: 1 << 24, startedAt: 5 }, 'mariadb', 'mariadb')), [['timestamp = 5'], ['explicit_defaults_for_timestamp = 1']]);
-    assert.deepEqual(forms(statementSessionSettings({ explicitDefaultsForTimestamp: false }, 'mysql', 'mysql')), [['explicit_defaults_for_timestamp = 0']]);
-    assert.deepEqual(statementSessionSettings({}, 'mariadb', 'mariadb'), []);
-    assert.deepEqual(statementSessionSettings(undefined, 'mariadb', 'mariadb'), []);
+    assert.deepEqual(statementSessionSettings({}, ALTER, mariadb), []);
+    assert.deepEqual(statementSessionSettings(undefined, ALTER, mariadb), []);
   });
 
-  it('between flavours: sql_mode by the names the target\'s flavour knows; no collation id', () => {
+  it('explicit_defaults_for_timestamp: only for a statement naming TIMESTAMP, and from MariaDB only where its flags2 bit is written', () => {
+    assert.deepEqual(forms(statementSessionSettings({ flags2: 1 << 24, startedAt: 5 }, ALTER, mariadb)), [['timestamp = 5'], ['explicit_defaults_for_timestamp = 1']]);
+    assert.deepEqual(forms(statementSessionSettings({ flags2: 1 << 24, startedAt: 5 }, 'ALTER TABLE t ADD c INT', mariadb)), [['timestamp = 5']]);
+    assert.deepEqual(forms(statementSessionSettings({ flags2: 0 }, ALTER, { ...mariadb, sourceLogsExplicitDefaults: false })), [], 'an older source never sets the bit: nothing to read from it');
+    assert.deepEqual(forms(statementSessionSettings({ explicitDefaultsForTimestamp: false }, ALTER, { source: 'mysql', target: 'mysql', sourceLogsExplicitDefaults: false })), [['explicit_defaults_for_timestamp = 0']]);
+    const version = (major: number, minor: number, patch: number): boolean => logsExplicitDefaults({ flavour: 'mariadb', major, minor, patch });
+    assert.deepEqual([version(10, 5, 16), version(10, 5, 17), version(10, 6, 8), version(10, 6, 9), version(10, 4, 30), version(10, 10, 1), version(11, 4, 2)], [false, true, false, true, false, true, true]);
+    assert.equal(logsExplicitDefaults({ flavour: 'mysql', major: 8, minor: 0, patch: 40 }), false);
+  });
+
+  it('between flavours: sql_mode by the names the target\'s flavour knows; the connection\'s character set by name', () => {
     const mode = (1n << 2n) | (1n << 9n) | (1n << 21n) | (1n << 28n) | (1n << 32n); // ANSI_QUOTES, ORACLE, STRICT_TRANS_TABLES, NO_AUTO_CREATE_USER, EMPTY_STRING_IS_NULL
-    const settings = statementSessionSettings({ sqlMode: mode.toString(), collationConnection: 2048 }, 'mariadb', 'mysql');
-    assert.deepEqual(forms(settings), [["sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'", "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'"]]);
+    const settings = statementSessionSettings({ sqlMode: mode.toString(), collationConnection: 2048, connectionCharset: 'utf8mb4' }, 'ALTER TABLE t FORCE', { source: 'mariadb', target: 'mysql', sourceLogsExplicitDefaults: true });
+    assert.deepEqual(forms(settings), [["sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'", "sql_mode = 'ANSI_QUOTES,STRICT_TRANS_TABLES'"], ["character_set_connection = 'utf8mb4'"]]);
     assert.deepEqual(settings[0]?.dropped, ['ORACLE', 'EMPTY_STRING_IS_NULL']);
     // A MySQL 5.7 source's bits MySQL 8 dropped are MariaDB's too.
     assert.deepEqual(sqlModeNames((1n << 8n) | (1n << 1n), 'mysql', 'mariadb'), { names: ['PIPES_AS_CONCAT', 'POSTGRESQL'], dropped: [] });
@@ -95,6 +105,7 @@ describe('decodeText: a statement in its client\'s character set', () => {
   it('decodes latin1 as the server does (Windows-1252, its five undefined bytes as C1 controls), and multi-byte sets', () => {
     assert.equal(decodeText(Buffer.from([0xe9, 0x80, 0x81, 0x41]), 'latin1'), 'é€\u0081A');
     assert.equal(decodeText(Buffer.from([0x83, 0x5c]), 'sjis'), 'ソ', 'a 0x5c trail byte is part of the character');
+    assert.equal(decodeText(Buffer.from([0x81, 0x5f, 0x81, 0x60, 0x81, 0x91]), 'sjis'), '\\〜¢', 'the symbols where MySQL\'s sjis is not Shift_JIS: as the server reads them');
     assert.equal(decodeText(Buffer.from('naïve'), 'utf8mb4'), 'naïve');
     assert.equal(decodeText(Buffer.from('x'), 'utf16'), undefined);
   });
