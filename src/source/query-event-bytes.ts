@@ -40,9 +40,11 @@ export function statementsAsSent(zongji: ZongJi, collations: ReadonlyMap<number,
   });
   const undecodable = new Set<string>();
   return (event) => {
+    const fields = event as unknown as Record<string | symbol, unknown>;
+    // Every MariaDB transaction opens with one: its session does not matter.
+    if (fields.query === 'BEGIN') return;
     const raw: RawQueryEvent | undefined = current === undefined ? undefined : readQueryEvent(current.buffer, current.offset, internals.useChecksum === true);
     if (raw === undefined) return;
-    const fields = event as unknown as Record<string | symbol, unknown>;
     fields[STATEMENT_SESSION] = raw.session;
     const connectionCharset = raw.session.collationConnection === undefined ? undefined : collations?.get(raw.session.collationConnection);
     if (connectionCharset !== undefined) raw.session.connectionCharset = connectionCharset;
