@@ -93,7 +93,8 @@ async function runOnce(options: OneWayOptions): Promise<'stopped' | 'resnapshot'
     throw new ScscError('URL_MISSING', `${config.source === undefined ? '--source' : '--target'} is required (or SCSC_SOURCE_URL / SCSC_TARGET_URL)`);
   }
   const databases = requireDatabases(config.source, config.target);
-  const sourcePool = await openSessionPool(config.source, { role: 'source', connections: 2 });
+  // No default database: every query of the stream names its schema, and a connection opened after the source dropped the database must still work.
+  const sourcePool = await openSessionPool({ ...config.source, database: undefined }, { role: 'source', connections: 2 });
   let targetPool: Pool | undefined;
   let lock: StreamLock | undefined;
   try {

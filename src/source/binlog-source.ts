@@ -317,7 +317,8 @@ export class BinlogSource {
 
   private open(from: Boundary, transaction: BinlogTransaction, subscriber: Subscriber<ChangeEvent>, onError: (error: unknown) => void): ZongJi {
     const zongji = new ZongJi({
-      ...toMysqlConnectionOptions(this.options.url),
+      // No default database: its queries name their schema, and a reconnect after the source dropped the database must not fail on it.
+      ...toMysqlConnectionOptions({ ...this.options.url, database: undefined }),
       dateStrings: true,
       timezone: 'Z',
       jsonStrings: true,
