@@ -26,7 +26,7 @@ const FL_ROLLBACK_ALTER = 8;
  * zongji decodes the status variables and the statement as UTF-8 text, which loses the sql_mode bits
  * and any statement a latin1 (or other) client sent. Undefined for another event type or bytes that
  * do not add up. The status variables are read up to the first one this reader does not know (as the
- * server itself reads them); each server writes the ones scsc uses first.
+ * server itself reads them): the codes after the last one scsc uses are sized but not needed.
  */
 export function readQueryEvent(packet: Buffer, start: number, checksum: boolean): RawQueryEvent | undefined {
   if (packet.length < start + PACKET_HEADER + POST_HEADER) return undefined;
