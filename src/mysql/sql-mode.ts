@@ -30,8 +30,14 @@ const PORTABLE = new Set(NAMES.mysql.filter((name, bit): name is string => name 
 /** Modes that change nothing a table's DDL does: left out between flavours without a word. */
 const NOT_FOR_DDL = new Set(['NO_AUTO_CREATE_USER']);
 
-export const SQL_MODE_ANSI_QUOTES = 1n << 2n;
-export const SQL_MODE_NO_BACKSLASH_ESCAPES = 1n << 20n;
+const ANSI_QUOTES = 1n << 2n;
+const NO_BACKSLASH_ESCAPES = 1n << 20n;
+
+/** How a statement's sql_mode (a bitmask in decimal, as the binlog records it) reads quotes: the same bits in both flavours. */
+export function sqlModeQuoting(mode: string | undefined): { ansiQuotes: boolean; noBackslashEscapes: boolean } {
+  const bits = mode === undefined ? 0n : BigInt(mode);
+  return { ansiQuotes: (bits & ANSI_QUOTES) !== 0n, noBackslashEscapes: (bits & NO_BACKSLASH_ESCAPES) !== 0n };
+}
 
 /**
  * A sql_mode bitmask of one flavour by name: `names` are the modes the other flavour knows (with

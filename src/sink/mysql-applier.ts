@@ -7,7 +7,7 @@ import { positionKey, type Boundary } from '../core/position.js';
 import { ScscError } from '../core/scsc-error.js';
 import { introspectDatabase } from '../mysql/schema-introspector.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
-import { SQL_MODE_ANSI_QUOTES } from '../mysql/sql-mode.js';
+import { sqlModeQuoting } from '../mysql/sql-mode.js';
 import type { Logger } from '../observability/logger.js';
 import { isTransient, withRetry } from './apply-retry.js';
 import { fkCascadePlan, type FkCascadePlan } from './fk-cascades.js';
@@ -107,7 +107,7 @@ export class MysqlApplier {
 
   /** Runs a DDL statement of the source on the target (or stops, with --ddl stop), then `ran` (if given), then records it. */
   async applyDdl(event: ChangeEvent, resume: Boundary, ran?: () => Promise<void>): Promise<void> {
-    const sql = this.rewriteDatabase(event.sql ?? '', event.session?.sqlMode !== undefined && (BigInt(event.session.sqlMode) & SQL_MODE_ANSI_QUOTES) !== 0n);
+    const sql = this.rewriteDatabase(event.sql ?? '', sqlModeQuoting(event.session?.sqlMode).ansiQuotes);
     const settings = this.options.ddlSession?.(event.session, sql) ?? [];
     if (this.options.ddl === 'stop') {
       const session = settings.map((setting) => setting.forms[0]);

@@ -7,7 +7,7 @@ import { changeKeys } from './binlog-row-decoder.js';
 import { hasPartialImages, PackedRow, rowImageBytes } from './binlog-row-reader.js';
 import { PackedRowChange } from './packed-row-change.js';
 import { quoteIdentifier } from '../mysql/sql-identifier.js';
-import { SQL_MODE_ANSI_QUOTES, SQL_MODE_NO_BACKSLASH_ESCAPES } from '../mysql/sql-mode.js';
+import { sqlModeQuoting } from '../mysql/sql-mode.js';
 import { parseStatement, type ParsedStatement, type XaStatement } from './ddl-statement.js';
 import { STATEMENT_SESSION } from './query-event.js';
 import type { BinlogSourceOptions } from './binlog-source.js';
@@ -137,8 +137,7 @@ export class BinlogTransaction {
     const sql = typeof fields.query === 'string' ? fields.query : '';
     const schema = typeof fields.schema === 'string' ? fields.schema : '';
     const session = fields[STATEMENT_SESSION] as StatementSession | undefined;
-    const mode = session?.sqlMode === undefined ? 0n : BigInt(session.sqlMode);
-    const parsed = parseStatement(sql, schema, { ansiQuotes: (mode & SQL_MODE_ANSI_QUOTES) !== 0n, noBackslashEscapes: (mode & SQL_MODE_NO_BACKSLASH_ESCAPES) !== 0n });
+    const parsed = parseStatement(sql, schema, sqlModeQuoting(session?.sqlMode));
     const { statement, text } = this.asTableDdl(parsed, sql);
     const afterMysqlGtid = this.open?.untilStatement === true;
     if (this.open !== undefined) delete this.open.untilStatement;
